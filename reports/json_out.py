@@ -1,0 +1,64 @@
+"""The machine contract: JSON schema `returncheck-findings/1` (see DESIGN.md)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+
+import validator
+from validator.engine import RunResult
+from validator.findings import summary
+
+SCHEMA = "returncheck-findings/1"
+
+
+def _plain(v):
+    """JSON-safe scalars: numpy numbers to int, missing to None."""
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
+
+
+def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
+    r = result.ret
+    out_findings = []
+    for f in findings.itertuples(index=False):
+        source = {"file": f.file, "line": _plain(f.line)}
+        if f.path is not None and not (isinstance(f.path, float)):
+            source["path"] = f.path
+        out_findings.append({
+            "rule": f.rule, "severity": f.severity, "message": f.message,
+            "table": f.table, "year": f.year, "row": _plain(f.row), "child": _plain(f.child),
+            "fields": list(f.fields), "values": {k: _plain(v) for k, v in f.values.items()},
+            "source": source,
+        })
+    inputs = []
+    for i in r.inputs:
+        for table, rows in (i.tables.items() or [(None, 0)]):
+            inputs.append({"path": i.path, "sha256": i.sha256, "table": table, "year": i.year, "rows": rows})
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "returncheck", "version": validator.__version__},
+        "return": r.kind,
+        "collection_year": r.year.label,
+        "la": r.la,
+        "inputs": inputs,
+        "rules_run": [v.code for v in result.rules_run],
+        "rules_skipped": [{"rule": c, "reason": why} for c, why in result.rules_skipped],
+        "findings": out_findings,
+        "summary": summary(findings),
+    }
+
+
+def write_json(result: RunResult, findings: pd.DataFrame, path: str) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(findings_json(result, findings), f, ensure_ascii=False, indent=1)
+        f.write("\n")

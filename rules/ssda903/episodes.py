@@ -1,0 +1,76 @@
+"""SSDA903 rules on the Episodes table: codes, dates, and the order of a child's episodes."""
+
+from rules.common import missing_or_not_in, not_in
+from rules.ssda903 import rule
+
+
+@rule("141")
+def decom_not_valid_date(r):
+    """Episodes.DECOM must be a real date written dd/mm/yyyy (blank is not valid)."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DECOM"].isna() | r.derived.invalid_date("Episodes", "DECOM")}
+
+
+@rule("142")
+def previous_episode_not_ended(r):
+    """Every episode of a child except the latest (by DECOM) must have a DEC: a later episode
+    started, so this one ended. Flags the unended earlier episode."""
+    e = r.derived.episodes
+    return {"Episodes": (e["next_row"] >= 0) & e["DEC"].isna()}
+
+
+@rule("143")
+def rne_not_valid(r):
+    """Episodes.RNE must be present and a valid reason-for-new-episode code."""
+    e = r.table("Episodes")
+    return {"Episodes": missing_or_not_in(e["RNE"], r.codes("RNE"))}
+
+
+@rule("144")
+def ls_not_valid(r):
+    """Episodes.LS must be present and a valid legal status code."""
+    e = r.table("Episodes")
+    return {"Episodes": missing_or_not_in(e["LS"], r.codes("LS"))}
+
+
+@rule("145")
+def cin_not_valid(r):
+    """Episodes.CIN must be present and one of N1-N8."""
+    e = r.table("Episodes")
+    return {"Episodes": missing_or_not_in(e["CIN"], r.codes("CIN"))}
+
+
+@rule("146")
+def place_not_valid(r):
+    """Episodes.PLACE must be present and a placement code of the collection year (the list changes
+    in 2024/25: K3 added, H5 and P2 gone; and in 2025/26: Z1 replaced by Z11-Z14). Case matters:
+    DfE's codes are upper case, so `k3` is not valid."""
+    e = r.table("Episodes")
+    return {"Episodes": missing_or_not_in(e["PLACE"], r.codes("PLACE"))}
+
+
+@rule("147")
+def dec_not_valid_date(r):
+    """Episodes.DEC, where given, must be a real date written dd/mm/yyyy (blank = episode open)."""
+    return {"Episodes": r.derived.invalid_date("Episodes", "DEC")}
+
+
+@rule("148")
+def dec_and_rec_together(r):
+    """DEC and REC must both be given or both be blank."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DEC"].notna() != e["REC"].notna()}
+
+
+@rule("149")
+def rec_not_valid(r):
+    """Episodes.REC, where given, must be a valid reason-episode-ceased code."""
+    e = r.table("Episodes")
+    return {"Episodes": not_in(e["REC"], r.codes("REC"))}
+
+
+@rule("356")
+def dec_before_decom(r):
+    """On one episode, DEC must not be before DECOM (same day is left to rule 355)."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DEC_date"] < e["DECOM_date"]}

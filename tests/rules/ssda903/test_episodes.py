@@ -1,0 +1,57 @@
+from tests.helpers import flagged, make_903
+
+E = {"CHILD": "1", "DECOM": "01/05/2024", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U1", "PLACE_PROVIDER": "PR1"}
+
+
+def eps(*rows):
+    return make_903({"Episodes": [{**E, **r} for r in rows]}, year=rows[0].pop("_year", "2024/25") if rows else "2024/25")
+
+
+def test_141_decom_not_valid_date():
+    r = eps({"DECOM": "01/05/2024"}, {"DECOM": "32/05/2024"}, {"DECOM": ""}, {"DECOM": "2024-05-01"})
+    assert flagged(r, "141") == {"Episodes": [1, 2, 3]}
+
+
+def test_142_earlier_episode_without_dec_is_flagged_whatever_the_row_order():
+    r = eps(
+        {"CHILD": "1", "DECOM": "01/06/2024"},  # latest: open is fine
+        {"CHILD": "1", "DECOM": "01/05/2024"},  # earlier, no DEC: flagged
+        {"CHILD": "2", "DECOM": "01/05/2024", "DEC": "01/06/2024", "REC": "X1"},
+        {"CHILD": "2", "DECOM": "01/06/2024"},
+    )
+    assert flagged(r, "142") == {"Episodes": [1]}
+
+
+def test_143_144_145_code_lists():
+    r = eps({}, {"RNE": "Q", "LS": "ZZ", "CIN": "N9"}, {"RNE": "", "LS": "", "CIN": ""})
+    assert flagged(r, "143") == {"Episodes": [1, 2]}
+    assert flagged(r, "144") == {"Episodes": [1, 2]}
+    assert flagged(r, "145") == {"Episodes": [1, 2]}
+
+
+def test_146_place_list_changes_by_year():
+    rows = [{**E, "PLACE": p} for p in ("U1", "K3", "H5", "Z1", "Z11", "k3")]
+    by_year = {y: flagged(make_903({"Episodes": rows}, year=y), "146") for y in ("2023/24", "2024/25", "2025/26")}
+    assert by_year["2023/24"] == {"Episodes": [1, 4, 5]}  # K3 and Z11 not yet valid
+    assert by_year["2024/25"] == {"Episodes": [2, 4, 5]}  # K3 valid (upper case only), H5 gone
+    assert by_year["2025/26"] == {"Episodes": [2, 3, 5]}  # Z1 replaced by Z11-Z14
+
+
+def test_147_dec_not_valid_date_blank_allowed():
+    r = eps({"DEC": ""}, {"DEC": "01/13/2024", "REC": "E11"}, {"DEC": "02/05/2024", "REC": "E11"})
+    assert flagged(r, "147") == {"Episodes": [1]}
+
+
+def test_148_dec_and_rec_both_or_neither():
+    r = eps({}, {"DEC": "02/05/2024", "REC": "E11"}, {"DEC": "02/05/2024"}, {"REC": "E11"})
+    assert flagged(r, "148") == {"Episodes": [2, 3]}
+
+
+def test_149_rec_invalid_when_given():
+    r = eps({}, {"DEC": "02/05/2024", "REC": "E11"}, {"DEC": "02/05/2024", "REC": "E99"})
+    assert flagged(r, "149") == {"Episodes": [2]}
+
+
+def test_356_dec_before_decom():
+    r = eps({"DEC": "30/04/2024", "REC": "E11"}, {"DEC": "01/05/2024", "REC": "E11"}, {"DEC": "02/05/2024", "REC": "E11"})
+    assert flagged(r, "356") == {"Episodes": [0]}

@@ -1,0 +1,225 @@
+"""Command line: validate, rules, explain, demo. Exit 0 clean, 1 findings at/above --fail-on, 2 cannot validate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import validator
+from validator.errors import UserError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT = 0, 1, 2
+ISSUES_URL = "the returncheck issue tracker (include the command you ran, not your data)"
+SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # bad arguments are exit 2 with one clear line, like other input errors
+        self.print_usage(sys.stderr)
+        print(f"returncheck: {message}", file=sys.stderr)
+        sys.exit(EXIT_CANNOT)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="returncheck", description="Check an SSDA903 return or CIN census before uploading it to DfE.")
+    p.add_argument("--version", action="version", version=f"returncheck {validator.__version__}")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    v = sub.add_parser("validate", help="validate a return and write the report(s)")
+    v.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of this year's return")
+    v.add_argument("--return", dest="ret", choices=["ssda903", "cin"])
+    v.add_argument("--year", help="collection year, e.g. 2024/25")
+    v.add_argument("--la", help="local authority: ONS code (E09000027) or DfE number (318)")
+    v.add_argument("--previous", nargs="+", metavar="PATH", help="last year's return (SSDA903)")
+    v.add_argument("--ofsted", nargs="+", metavar="PATH", help="Ofsted provider list workbooks")
+    v.add_argument("--html", metavar="FILE")
+    v.add_argument("--json", metavar="FILE")
+    v.add_argument("--csv", metavar="FILE")
+    v.add_argument("--junit", metavar="FILE")
+    v.add_argument("--fail-on", choices=["error", "query", "never"], default="error")
+    v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
+    v.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes (comma separated)")
+
+    r = sub.add_parser("rules", help="list the rules of a return and year")
+    r.add_argument("--return", dest="ret", choices=["ssda903", "cin"])
+    r.add_argument("--year")
+    r.add_argument("--json", action="store_true")
+
+    e = sub.add_parser("explain", help="what one rule checks")
+    e.add_argument("code")
+    e.add_argument("--return", dest="ret", choices=["ssda903", "cin"])
+    e.add_argument("--year")
+
+    d = sub.add_parser("demo", help="validate a bundled synthetic sample and write report.html")
+    d.add_argument("--return", dest="ret", choices=["ssda903", "cin"], default="ssda903")
+    d.add_argument("--html", metavar="FILE", default="report.html")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return {"validate": cmd_validate, "rules": cmd_rules, "explain": cmd_explain, "demo": cmd_demo}[args.command](args)
+    except UserError as e:
+        print(f"returncheck: {e}", file=sys.stderr)
+        return EXIT_CANNOT
+    except KeyboardInterrupt:
+        print("returncheck: interrupted.", file=sys.stderr)
+        return EXIT_CANNOT
+    except Exception as e:  # noqa: BLE001 - never a traceback for the user
+        print(f"returncheck: internal error ({type(e).__name__}: {e}). Please report it to {ISSUES_URL}.",
+              file=sys.stderr)
+        return EXIT_CANNOT
+
+
+def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None):
+    """Ingest, run the rules, and build the findings table. Returns (RunResult, findings)."""
+    from validator.engine import run
+    from validator.findings import findings_table
+    from validator.ingest import load_return
+    from validator.reference import attach_reference
+
+    r = load_return(paths, previous=previous, kind=ret, year=year, la=la)
+    attach_reference(r, ofsted=ofsted)
+    result = run(r, select=select, ignore=ignore)
+    return result, findings_table(result)
+
+
+def _write_outputs(args, result, findings, elapsed) -> None:
+    if args.json:
+        from reports.json_out import write_json
+
+        write_json(result, findings, args.json)
+    if args.html:
+        from reports.html import write_html
+
+        write_html(result, findings, args.html, elapsed)
+    if getattr(args, "csv", None):
+        from reports.exports import write_csv
+
+        write_csv(findings, args.csv)
+    if getattr(args, "junit", None):
+        from reports.exports import write_junit
+
+        write_junit(result, findings, args.junit)
+
+
+def _exit_code(findings, fail_on: str) -> int:
+    if fail_on == "never":
+        return EXIT_OK
+    levels = {"error"} if fail_on == "error" else {"error", "query"}
+    return EXIT_FINDINGS if findings["severity"].isin(levels).any() else EXIT_OK
+
+
+def _print_summary(result, findings, out=sys.stdout) -> None:
+    from validator.findings import summary
+
+    s = summary(findings)
+    r = result.ret
+    print(f"{r.kind} {r.year.label}: {len(result.rules_run)} rules run, {len(result.rules_skipped)} skipped; "
+          f"{s['errors']} errors and {s['queries']} queries across {s['children']} children.", file=out)
+
+
+def cmd_validate(args) -> int:
+    start = time.perf_counter()
+    result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
+                                ofsted=args.ofsted, select=args.select, ignore=args.ignore)
+    _write_outputs(args, result, findings, time.perf_counter() - start)
+    _print_summary(result, findings, sys.stderr if args.json == "-" else sys.stdout)
+    return _exit_code(findings, args.fail_on)
+
+
+def cmd_demo(args) -> int:
+    start = time.perf_counter()
+    if args.ret == "cin":
+        result, findings = validate([str(SAMPLES / "cin_2024_25.xml")], ret="cin")
+    else:
+        base = SAMPLES / "ssda903_2024_25"
+        result, findings = validate([str(base / "current")], ret="ssda903", year="2024/25",
+                                    previous=[str(base / "previous")], la="E09000027")
+    from reports.html import write_html
+
+    write_html(result, findings, args.html, time.perf_counter() - start)
+    _print_summary(result, findings)
+    print(f"Wrote {args.html}: open it in a web browser.")
+    return EXIT_OK
+
+
+def _rule_rows(ret: str, year: str | None) -> list[dict]:
+    from validator.registry import ruleset, versions
+    from validator.spec import spec
+
+    s = spec(ret)
+    if year:
+        chosen = ruleset(ret, year)
+    else:
+        chosen = [v for code in s.rules for v in versions(ret, code)]
+    rows = []
+    for v in chosen:
+        m = v.meta
+        needs = [n for n, on in (("previous year", m.needs_previous_year == "yes"),
+                                 ("previous year (optional)", m.needs_previous_year == "optional"),
+                                 ("postcodes", m.needs_postcodes), ("Ofsted lists", m.needs_ofsted_lists),
+                                 ("LA code", m.needs_la_code)) if on]
+        rows.append({"return": ret, "code": v.code, "severity": m.severity,
+                     "message": m.message_for(year) if year else m.message, "fields": list(m.fields),
+                     "tables": list(m.tables), "years": list(v.years), "needs": needs,
+                     "limited_confidence": v.limited_confidence})
+    return rows
+
+
+def cmd_rules(args) -> int:
+    from validator.years import CollectionYear
+
+    year = CollectionYear.parse(args.year).label if args.year else None
+    rows = [row for ret in ([args.ret] if args.ret else ["ssda903", "cin"]) for row in _rule_rows(ret, year)]
+    if args.json:
+        json.dump({"return": args.ret, "year": year, "rules": rows}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return EXIT_OK
+    for row in rows:
+        years = ", ".join(row["years"])
+        print(f"{row['return']:8} {row['code']:10} {row['severity']:6} {row['message']}  [{years}]")
+    print(f"{len(rows)} rules.")
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from validator.registry import versions
+    from validator.spec import spec
+
+    rets = [args.ret] if args.ret else ["ssda903", "cin"]
+    found = [(ret, spec(ret).rules[c]) for ret in rets for c in spec(ret).rules if c.upper() == args.code.upper()]
+    if not found:
+        raise UserError(f"'{args.code}' is not a DfE rule code of {' or '.join(rets)}.")
+    if len(found) > 1:
+        raise UserError(f"'{args.code}' is a rule of both returns; add --return ssda903 or --return cin.")
+    ret, m = found[0]
+    vs = versions(ret, m.code)
+    print(f"Rule {m.code} ({ret}, {m.severity})")
+    print(f"DfE message: {m.message_for(args.year) if args.year else m.message}")
+    for start, text in m.messages_by_year:
+        if text != m.message:
+            print(f"  wording from {start}: {text}")
+    print(f"Fields: {', '.join(m.fields)}")
+    print(f"Tables: {', '.join(m.tables)}")
+    print(f"Active in: {', '.join(m.active_years) or 'no year'}")
+    needs = [("last year's return", m.needs_previous_year == "yes"),
+             ("last year's return (optional: checks more with it)", m.needs_previous_year == "optional"),
+             ("postcode directory", m.needs_postcodes), ("Ofsted provider lists", m.needs_ofsted_lists),
+             ("the LA code (--la)", m.needs_la_code)]
+    print(f"Needs: {', '.join(n for n, on in needs if on) or 'the return only'}")
+    if m.dfe_logic:
+        print(f"DfE logic: {m.dfe_logic}")
+    if m.notes:
+        print(f"Notes: {m.notes}")
+    if not vs:
+        print("Implementation: not implemented yet in returncheck.")
+    for v in vs:
+        print(f"Implementation for {', '.join(v.years)}: {v.where}")
+        if v.doc:
+            print("  " + v.doc.replace("\n", "\n  "))
+    return EXIT_OK

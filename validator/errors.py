@@ -1,0 +1,5 @@
+"""Errors the user can fix. The CLI turns them into exit code 2 and one clear paragraph."""
+
+
+class UserError(Exception):
+    """Input or arguments we cannot validate: unreadable, unrecognised, ambiguous, or a bad option."""

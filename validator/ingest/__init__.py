@@ -1,0 +1,123 @@
+"""ingest: files -> Return. Decides from content which return and table each input is."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from validator.errors import UserError
+from validator.ingest.csv903 import read_csv
+from validator.ingest.files import decode, expand, read_bytes, sha256, sniff
+from validator.ingest.raw import RawTable, ReadResult
+from validator.ingest.typing import typed_frame
+from validator.ingest.xmlread import read_903_xml, read_cin_xml, root_name
+from validator.model import CURRENT, PREVIOUS, InputFile, Return, Table
+from validator.spec import spec
+from validator.years import CollectionYear
+
+RETURN_NAMES = {"ssda903": "an SSDA903 return", "cin": "a CIN census"}
+
+
+def read_file(path: Path) -> tuple[ReadResult, InputFile]:
+    data = read_bytes(path)
+    kind = sniff(data)
+    info = InputFile(path=str(path), sha256=sha256(data), size=len(data), kind=kind, year=CURRENT)
+    if kind == "xlsx":
+        raise UserError(f"{path}: Excel workbooks are not read yet; save each sheet as CSV.")
+    if kind == "xml":
+        root = root_name(data, path)
+        if root == "EXPSSDA903":
+            result = read_903_xml(data, path)
+        elif root == "Message":
+            result = read_cin_xml(data, path)
+        else:
+            raise UserError(f"{path}: an XML file whose root element is <{root}>; expected <EXPSSDA903> "
+                            "(SSDA903) or <Message> (CIN census).")
+    else:
+        text, encoding = decode(data, path)
+        table = read_csv(text, path)
+        if encoding not in ("utf-8", "utf-8-sig"):
+            table.notes.append(f"read as {encoding}")
+        result = ReadResult(ret="ssda903", tables=[table])
+    for t in result.tables:
+        info.tables[t.name] = len(t.cells)
+        info.notes.extend(f"{t.name}: {n}" for n in t.notes)
+    return result, info
+
+
+def _gather(paths: list[str], year_label: str) -> tuple[list[ReadResult], list[InputFile]]:
+    results, infos = [], []
+    for p in expand(paths):
+        r, info = read_file(p)
+        info.year = year_label
+        results.append(r)
+        infos.append(info)
+    return results, infos
+
+
+def _kind_of(results: list[ReadResult], infos: list[InputFile], asked: str | None) -> str:
+    kinds = {r.ret for r in results}
+    if asked:
+        wrong = [i.path for r, i in zip(results, infos) if r.ret != asked]
+        if wrong:
+            found = {r.ret for r, i in zip(results, infos) if i.path in wrong}.pop()
+            raise UserError(f"{', '.join(wrong)}: this is {RETURN_NAMES[found]}, but --return {asked} was given.")
+        return asked
+    if len(kinds) > 1:
+        raise UserError("The inputs mix an SSDA903 return and a CIN census; validate them separately.")
+    return kinds.pop()
+
+
+def _year_from_cin(results: list[ReadResult]) -> CollectionYear | None:
+    for r in results:
+        ref = r.header.get("ReferenceDate", "").strip()
+        if len(ref) >= 4 and ref[:4].isdigit():
+            return CollectionYear(int(ref[:4]) - 1)
+        y = r.header.get("Year", "").strip()
+        if y.isdigit():
+            return CollectionYear(int(y) - 1)
+    return None
+
+
+def _tables(results: list[ReadResult], kind: str, year: str) -> dict[str, Table]:
+    s = spec(kind)
+    seen: dict[str, RawTable] = {}
+    out: dict[str, Table] = {}
+    for r in results:
+        for raw in r.tables:
+            if raw.name in seen:
+                other = seen[raw.name]
+                raise UserError(f"Two inputs hold the {raw.name} table: {other.file} and {raw.file}. "
+                                "Give one file per table.")
+            seen[raw.name] = raw
+            cells = raw.cells.reset_index(drop=True)
+            table = Table(name=raw.name, year=year, frame=typed_frame(s, raw.name, cells), raw=cells,
+                          source_file=raw.file, source_line=raw.lines, source_path=raw.paths)
+            out[table.key] = table
+    return out
+
+
+def load_return(paths: list[str], previous: list[str] | None = None, kind: str | None = None,
+                year: str | None = None, la: str | None = None) -> Return:
+    results, infos = _gather(paths, CURRENT)
+    kind = _kind_of(results, infos, kind)
+    prev_results, prev_infos = _gather(previous or [], PREVIOUS)
+    if prev_results:
+        _kind_of(prev_results, prev_infos, kind)
+    if year:
+        cy = CollectionYear.parse(year)
+    elif kind == "cin" and (found := _year_from_cin(results)):
+        cy = found
+    else:
+        raise UserError("The collection year cannot be read from the input; give it with --year "
+                        "(for example --year 2024/25).")
+    tables = _tables(results, kind, CURRENT)
+    tables.update(_tables(prev_results, kind, PREVIOUS))
+    header = results[0].header if kind == "cin" else {}
+    if la is None and kind == "cin":
+        la = header.get("LEA") or None
+    return Return(kind=kind, year=cy, tables=tables, inputs=infos + prev_infos, la=la, header=header)
+
+
+__all__ = ["load_return", "read_file", "pd"]

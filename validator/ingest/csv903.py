@@ -1,0 +1,85 @@
+"""SSDA903 CSV tables, recognised from the header row (names matched ignoring case and spaces)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from validator.errors import UserError
+from validator.ingest.raw import RawTable
+from validator.spec import spec
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", "", name).upper()
+
+
+def _csv_tables() -> dict[str, list[str]]:
+    s = spec("ssda903")
+    return {t: [c.name for c in s.table_columns(t, fmt="csv")] for t in s.table_names}
+
+
+def match_table(header: list[str], path: Path) -> tuple[str, dict[int, str], list[str]]:
+    """The table whose columns the header holds: (table, {position: DfE column}, extra columns)."""
+    names = [_norm(h) for h in header]
+    seen = {}
+    for i, n in enumerate(names):
+        if n and n in seen:
+            raise UserError(f"{path}: the column '{header[i].strip()}' appears twice in the header row.")
+        seen[n] = i
+    candidates = []
+    for table, cols in _csv_tables().items():
+        missing = [c for c in cols if _norm(c) not in seen]
+        extra = [header[i].strip() for i, n in enumerate(names) if n and n not in {_norm(c) for c in cols}]
+        candidates.append((len(missing), len(extra), -len(cols), table, cols, missing, extra))
+    candidates.sort()
+    best = candidates[0]
+    if best[0] == 0:
+        ties = [c for c in candidates if c[0] == 0 and c[2] == best[2]]
+        if len(ties) > 1:
+            raise UserError(f"{path}: the header matches more than one table ({', '.join(c[3] for c in ties)}).")
+        _, _, _, table, cols, _, extra = best
+        positions = {seen[_norm(c)]: c for c in cols}
+        return table, positions, extra
+    _, _, _, table, cols, missing, extra = best
+    shown = ", ".join(h.strip() for h in header[:12]) + (" …" if len(header) > 12 else "")
+    msg = f"{path}: not a recognised SSDA903 table (header: {shown}). Nearest table: {table}"
+    msg += f", missing columns {', '.join(missing)}"
+    if extra:
+        msg += f"; extra columns {', '.join(extra)}"
+    raise UserError(msg + ".")
+
+
+def read_csv(text: str, path: Path) -> RawTable:
+    first_line = text.split("\n", 1)[0]
+    header = next(csv.reader([first_line]), [])
+    if not any(h.strip() for h in header):
+        raise UserError(f"{path}: the first line is blank; a CSV table must start with its header row.")
+    table, positions, extra = match_table(header, path)
+    try:
+        df = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=False, header=0, usecols=sorted(positions), engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as e:
+        raise UserError(f"{path}: the CSV cannot be read: {str(e).strip()}") from None
+    df.columns = [positions[i] for i in sorted(positions)]
+    # Line numbers before blank rows are dropped: data row i sits on line i + 2.
+    lines = np.arange(2, len(df) + 2)
+    keep = (df.apply(lambda c: c.str.strip() != "")).any(axis=1).to_numpy() if len(df) else np.array([], bool)
+    dropped = int((~keep).sum())
+    df = df.loc[keep].reset_index(drop=True)
+    lines = lines[keep]
+    cols = _csv_tables()[table]
+    df = df[cols]
+    notes = []
+    if extra:
+        notes.append(f"extra columns not used by DfE: {', '.join(extra)}")
+    if dropped:
+        notes.append(f"{dropped} blank row(s) skipped")
+    return RawTable(name=table, cells=df, lines=lines, file=str(path), notes=notes)

@@ -1,0 +1,254 @@
+"""SSDA903 and CIN census XML, streamed with lxml iterparse (entities, DTDs and network off).
+
+Each reader walks one child record at a time and clears it, so memory stays flat. Every row
+keeps the file line and element path of the element it came from. Namespaces are ignored
+(element names are matched on their local name).
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from lxml import etree
+
+from validator.errors import UserError
+from validator.ingest.raw import RawTable, ReadResult
+from validator.spec import spec
+
+
+def _local(tag) -> str:
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+
+
+def _text(el) -> str:
+    return el.text if el is not None and el.text is not None else ""
+
+
+def _iter(data: bytes, path: Path, record: str):
+    """Yield (element, index) for each complete `record` element; clears each after use."""
+    parser_args = dict(
+        events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
+    )
+    try:
+        count = 0
+        for _, el in etree.iterparse(io.BytesIO(data), **parser_args):
+            if _local(el.tag) == record:
+                count += 1
+                yield el, count
+                el.clear(keep_tail=False)
+                parent = el.getparent()
+                while parent is not None and el.getprevious() is not None:
+                    del parent[0]
+    except etree.XMLSyntaxError as e:
+        line, col = (e.position if getattr(e, "position", None) else (e.lineno, 0))
+        raise UserError(f"{path}: the XML is not well formed at line {line}, column {col}: {e.msg}") from None
+
+
+def root_name(data: bytes, path: Path) -> str:
+    """Local name of the root element, read without parsing the whole file."""
+    try:
+        for _, el in etree.iterparse(io.BytesIO(data), events=("start",), resolve_entities=False,
+                                     no_network=True, load_dtd=False):
+            return _local(el.tag)
+    except etree.XMLSyntaxError as e:
+        raise UserError(f"{path}: the XML is not well formed at line {e.lineno}: {e.msg}") from None
+    raise UserError(f"{path}: the XML has no root element.")
+
+
+class _Rows:
+    """Collects rows per table, with line and path."""
+
+    def __init__(self):
+        self.rows = defaultdict(list)
+        self.lines = defaultdict(list)
+        self.paths = defaultdict(list)
+
+    def add(self, table: str, row: dict, line: int, xpath: str):
+        self.rows[table].append(row)
+        self.lines[table].append(line or 0)
+        self.paths[table].append(xpath)
+
+    def tables(self, ret: str, path: Path, names: list[str]) -> list[RawTable]:
+        s = spec(ret)
+        out = []
+        for name in names:
+            cols = [c.name for c in s.table_columns(name, fmt="xml")]
+            if ret == "cin" and name != "Header":
+                cols.insert(1, "ChildSeq")  # generated: the child's position in the file (see typing.KEY_COLUMNS)
+            cells = pd.DataFrame(self.rows.get(name, []), columns=cols)
+            for c in s.columns[name]:
+                if c.type != "key" and c.name in cells:
+                    cells[c.name] = cells[c.name].fillna("").astype(str)
+            out.append(RawTable(
+                name=name, cells=cells, lines=np.asarray(self.lines.get(name, []), dtype="int64"),
+                file=str(path), paths=np.asarray(self.paths.get(name, []), dtype=object),
+            ))
+        return out
+
+
+# ---------------------------------------------------------------- SSDA903
+
+_903_BLOCKS = {  # HEADER sub-block -> table (one row per block)
+    "AMISSING": "Missing", "AREVIEW": "Reviews", "PERMANENCE": "PrevPerm",
+    "OC2": "OC2", "AD_PLACED": "PlacedAdoption",
+}
+_AD1 = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
+_OC3 = ("IN_TOUCH", "ACTIV", "ACCOM")
+_903_TABLES = ["Header", "Episodes", "Reviews", "UASC", "OC2", "OC3", "AD1", "PlacedAdoption",
+               "PrevPerm", "Missing"]
+
+
+def _leaves(el) -> dict[str, str]:
+    return {_local(c.tag): _text(c) for c in el if len(c) == 0 and _local(c.tag)}
+
+
+def read_903_xml(data: bytes, path: Path) -> ReadResult:
+    rows = _Rows()
+    for child, n in _iter(data, path, "CHILD"):
+        base = f"/EXPSSDA903/CHILD[{n}]"
+        header = None
+        episodes = []
+        for el in child:
+            name = _local(el.tag)
+            if name == "HEADER":
+                header = el
+            elif name == "EPISODE":
+                episodes.append(el)
+        h = _leaves(header) if header is not None else {}
+        cid = h.get("CHILDID", "")
+        hline = header.sourceline if header is not None else child.sourceline
+        hpath = base + "/HEADER"
+        rows.add("Header", {"CHILD": cid, **{k: h.get(k, "") for k in
+                 ("SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB", "UASC")}}, hline, hpath)
+        if h.get("UASC", "").strip() == "1" or h.get("DUC", "").strip():
+            rows.add("UASC", {"CHILD": cid, "SEX": h.get("SEX", ""), "DOB": h.get("DOB", ""),
+                              "DUC": h.get("DUC", "")}, hline, hpath)
+        if any(k in h for k in _AD1):
+            rows.add("AD1", {"CHILD": cid, "DOB": h.get("DOB", ""), **{k: h.get(k, "") for k in _AD1}},
+                     hline, hpath)
+        if any(k in h for k in _OC3):
+            rows.add("OC3", {"CHILD": cid, "DOB": h.get("DOB", ""), **{k: h.get(k, "") for k in _OC3}},
+                     hline, hpath)
+        if header is not None:
+            counts: dict[str, int] = defaultdict(int)
+            for el in header:
+                block = _local(el.tag)
+                table = _903_BLOCKS.get(block)
+                if table is None:
+                    continue
+                counts[block] += 1
+                rows.add(table, {"CHILD": cid, "DOB": h.get("DOB", ""), **_leaves(el)},
+                         el.sourceline, f"{hpath}/{block}[{counts[block]}]")
+        for i, ep in enumerate(episodes, 1):
+            e = _leaves(ep)
+            e["PLACE"] = e.pop("PL", "")
+            rows.add("Episodes", {"CHILD": cid, **e}, ep.sourceline, f"{base}/EPISODE[{i}]")
+    return ReadResult(ret="ssda903", tables=rows.tables("ssda903", path, _903_TABLES))
+
+
+# ---------------------------------------------------------------- CIN census
+
+_CIN_TABLES = ["Header", "ChildIdentifiers", "ChildCharacteristics", "Disabilities", "CINdetails", "Assessments",
+               "AssessmentFactors", "CINplanDates", "Section47", "ChildProtectionPlans", "Reviews",
+               "PreProceedings"]
+
+
+def _cin_header(data: bytes, path: Path) -> tuple[dict[str, str], int]:
+    """Header items (CollectionDetails, Source) from the start of the file, and its line."""
+    out: dict[str, str] = {}
+    line = 0
+    try:
+        for _, el in etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False,
+                                     no_network=True, load_dtd=False):
+            name = _local(el.tag)
+            if name in ("Children", "Child"):
+                break
+            if name == "Header":
+                line = el.sourceline or 0
+                for sub in el.iter():
+                    if len(sub) == 0 and _local(sub.tag) not in ("Header",):
+                        out.setdefault(_local(sub.tag), _text(sub))
+                break
+    except etree.XMLSyntaxError:
+        pass  # reported with line and column by the main pass
+    return out, line
+
+
+def read_cin_xml(data: bytes, path: Path) -> ReadResult:
+    rows = _Rows()
+    for child, n in _iter(data, path, "Child"):
+        base = f"/Message/Children/Child[{n}]"
+        ids_el = chars_el = None
+        cin_blocks = []
+        for el in child:
+            name = _local(el.tag)
+            if name == "ChildIdentifiers":
+                ids_el = el
+            elif name == "ChildCharacteristics":
+                chars_el = el
+            elif name == "CINdetails":
+                cin_blocks.append(el)
+        ids = _leaves(ids_el) if ids_el is not None else {}
+        cid = ids.get("LAchildID", "")
+        seq = {"ChildSeq": n}
+        rows.add("ChildIdentifiers", {**ids, "LAchildID": cid, **seq},
+                 (ids_el if ids_el is not None else child).sourceline, base + "/ChildIdentifiers")
+        chars = _leaves(chars_el) if chars_el is not None else {}
+        cline = (chars_el if chars_el is not None else child).sourceline
+        rows.add("ChildCharacteristics", {"LAchildID": cid, **seq, "Ethnicity": chars.get("Ethnicity", "")},
+                 cline, base + "/ChildCharacteristics")
+        if chars_el is not None:
+            for dis_block in (e for e in chars_el if _local(e.tag) == "Disabilities"):
+                for k, d in enumerate((e for e in dis_block if _local(e.tag) == "Disability"), 1):
+                    rows.add("Disabilities", {"LAchildID": cid, **seq, "Disability": _text(d)}, d.sourceline,
+                             f"{base}/ChildCharacteristics/Disabilities/Disability[{k}]")
+        for ci, block in enumerate(cin_blocks, 1):
+            _cin_details(rows, block, cid, n, ci, f"{base}/CINdetails[{ci}]")
+    header, line = _cin_header(data, path)
+    if header:
+        cols = [c.name for c in spec("cin").table_columns("Header")]
+        rows.add("Header", {c: header.get(c, "") for c in cols}, line, "/Message/Header")
+    return ReadResult(ret="cin", tables=rows.tables("cin", path, _CIN_TABLES), header=header)
+
+
+_CIN_SUBBLOCKS = {"Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans", "PreProceedingsandFGDM"}
+
+
+def _cin_details(rows: _Rows, block, cid: str, seq: int, ci: int, bpath: str) -> None:
+    d = {_local(e.tag): _text(e) for e in block if len(e) == 0}
+    keys = {"LAchildID": cid, "ChildSeq": seq, "CINdetailsID": ci}
+    rows.add("CINdetails", {**keys, **{k: v for k, v in d.items() if k not in keys}}, block.sourceline, bpath)
+    counts: dict[str, int] = defaultdict(int)
+    for el in block:
+        name = _local(el.tag)
+        if name not in _CIN_SUBBLOCKS:
+            continue
+        counts[name] += 1
+        k = counts[name]
+        epath = f"{bpath}/{name}[{k}]"
+        leaves = {_local(e.tag): _text(e) for e in el if len(e) == 0}
+        if name == "Assessments":
+            rows.add("Assessments", {**keys, "AssessmentID": k, **leaves}, el.sourceline, epath)
+            for fb in (e for e in el if _local(e.tag) == "FactorsIdentifiedAtAssessment"):
+                for j, f in enumerate((e for e in fb if _local(e.tag) == "AssessmentFactors"), 1):
+                    rows.add("AssessmentFactors", {**keys, "AssessmentID": k, "AssessmentFactors": _text(f)},
+                             f.sourceline, f"{epath}/FactorsIdentifiedAtAssessment/AssessmentFactors[{j}]")
+        elif name == "CINPlanDates":
+            rows.add("CINplanDates", {**keys, **leaves}, el.sourceline, epath)
+        elif name == "Section47":
+            rows.add("Section47", {**keys, **leaves}, el.sourceline, epath)
+        elif name == "ChildProtectionPlans":
+            rows.add("ChildProtectionPlans", {**keys, "CPPID": k, **leaves}, el.sourceline, epath)
+            j = 0
+            for rb in (e for e in el if _local(e.tag) == "Reviews"):
+                for r in (e for e in rb if _local(e.tag) == "CPPreviewDate"):
+                    j += 1
+                    rows.add("Reviews", {**keys, "CPPID": k, "CPPreviewDate": _text(r)}, r.sourceline,
+                             f"{epath}/Reviews/CPPreviewDate[{j}]")
+        elif name == "PreProceedingsandFGDM":
+            rows.add("PreProceedings", {**keys, **leaves}, el.sourceline, epath)

@@ -1,0 +1,102 @@
+"""The Return: typed tables of one return for one collection year, with where every row came from.
+
+Column conventions in every table frame (`Return.table(name)`):
+  - `X`        the cleaned text of DfE column X (trimmed; blank -> <NA>); what DfE's rules compare.
+  - `X_date`   for date columns: the parsed date, NaT when blank or not a valid date in DfE's layout.
+               "not a valid date" is therefore `X.notna() & X_date.isna()`.
+  - `X_num`    for integer columns: the number, NaN when blank or not a number.
+The frame's index is the 0-based data row of that table in input order; findings point at it.
+The text exactly as written, and the file/line/XML path of each row, live beside the frame
+(`Table.raw`, `Table.source_*`) for reports, never in the frame the rules read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from validator.spec import ReturnSpec, spec
+from validator.years import CollectionYear
+
+CURRENT, PREVIOUS = "current", "previous"
+LAST = "_last"  # suffix of previous-year tables, as in the spec: Episodes_last
+
+
+@dataclass
+class InputFile:
+    path: str
+    sha256: str
+    size: int
+    kind: str  # csv | xml | xlsx
+    year: str  # current | previous
+    tables: dict[str, int] = field(default_factory=dict)  # table -> rows read
+    notes: list[str] = field(default_factory=list)  # things the user should know (extra columns, ...)
+
+
+@dataclass
+class Table:
+    name: str  # DfE table name, e.g. Episodes
+    year: str  # current | previous
+    frame: pd.DataFrame  # text + typed columns (see module doc)
+    raw: pd.DataFrame  # text exactly as written, same index and columns
+    source_file: str
+    source_line: np.ndarray  # 1-based line of each row
+    source_path: np.ndarray | None = None  # XML element path of each row, else None
+
+    @property
+    def key(self) -> str:
+        return self.name + (LAST if self.year == PREVIOUS else "")
+
+
+@dataclass
+class Return:
+    kind: str  # ssda903 | cin
+    year: CollectionYear
+    tables: dict[str, Table]  # keyed by Table.key: "Episodes", "Episodes_last"
+    inputs: list[InputFile] = field(default_factory=list)
+    la: str | None = None  # as the user or the file gave it (ONS code or DfE number)
+    reference: dict[str, Any] = field(default_factory=dict)  # postcodes, ofsted lists, ...
+    header: dict[str, str] = field(default_factory=dict)  # CIN header values as written
+
+    @property
+    def spec(self) -> ReturnSpec:
+        return spec(self.kind)
+
+    @property
+    def has_previous(self) -> bool:
+        return any(t.year == PREVIOUS for t in self.tables.values())
+
+    def has(self, key: str) -> bool:
+        return key in self.tables
+
+    def table(self, key: str) -> pd.DataFrame:
+        """The frame rules read. A table absent from the input is an empty frame with its columns.
+
+        A shallow copy: with pandas copy-on-write, a rule that assigns into it changes only its
+        own copy, never what the next rule sees.
+        """
+        if key in self.tables:
+            return self.tables[key].frame.copy(deep=False)
+        return self._empty(key)
+
+    def codes(self, field: str, previous: bool = False) -> frozenset[str]:
+        """DfE's valid codes for `field` in this collection year (or last year's)."""
+        year = self.year.previous if previous else self.year
+        return self.spec.codes(field, year.label)
+
+    @cached_property
+    def derived(self):
+        """Columns many rules share, computed once on first use (validator.derive)."""
+        from validator.derive import Derived
+
+        return Derived(self)
+
+    def _empty(self, key: str) -> pd.DataFrame:
+        from validator.ingest.typing import empty_frame
+
+        name = key[: -len(LAST)] if key.endswith(LAST) else key
+        return empty_frame(self.spec, name)
