@@ -13,7 +13,6 @@ The text exactly as written, and the file/line/XML path of each row, live beside
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -87,13 +86,6 @@ class Return:
         """DfE's valid codes for `field` in this collection year (or last year's)."""
         year = self.year.previous if previous else self.year
         return self.spec.codes(field, year.label)
-
-    @cached_property
-    def derived(self):
-        """Columns many rules share, computed once on first use (validator.derive)."""
-        from validator.derive import Derived
-
-        return Derived(self)
 
     def _empty(self, key: str) -> pd.DataFrame:
         from validator.ingest.typing import empty_frame

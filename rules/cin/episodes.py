@@ -5,7 +5,7 @@ import pandas as pd
 from rules.cin import rule
 from validator.calendar import working_days_after
 
-EPISODE_KEY = ["ChildSeq", "CINdetailsID"]
+from validator.derive.cin import EPISODE_KEY
 
 
 def _with_episode(r, table: str, *columns: str) -> pd.DataFrame:

@@ -2,20 +2,22 @@
 
 from rules.common import missing_or_not_in, not_in
 from rules.ssda903 import rule
+from validator.derive import invalid_date
+from validator.derive.ssda903 import episodes
 
 
 @rule("141")
 def decom_not_valid_date(r):
     """Episodes.DECOM must be a real date written dd/mm/yyyy (blank is not valid)."""
     e = r.table("Episodes")
-    return {"Episodes": e["DECOM"].isna() | r.derived.invalid_date("Episodes", "DECOM")}
+    return {"Episodes": e["DECOM"].isna() | invalid_date(r, "Episodes", "DECOM")}
 
 
 @rule("142")
 def previous_episode_not_ended(r):
     """Every episode of a child except the latest (by DECOM) must have a DEC: a later episode
     started, so this one ended. Flags the unended earlier episode."""
-    e = r.derived.episodes
+    e = episodes(r)
     return {"Episodes": (e["next_row"] >= 0) & e["DEC"].isna()}
 
 
@@ -52,7 +54,7 @@ def place_not_valid(r):
 @rule("147")
 def dec_not_valid_date(r):
     """Episodes.DEC, where given, must be a real date written dd/mm/yyyy (blank = episode open)."""
-    return {"Episodes": r.derived.invalid_date("Episodes", "DEC")}
+    return {"Episodes": invalid_date(r, "Episodes", "DEC")}
 
 
 @rule("148")

@@ -2,6 +2,7 @@
 
 from rules.common import missing_or_not_in
 from rules.ssda903 import rule
+from validator.derive import invalid_date
 
 
 @rule("101")
@@ -16,7 +17,7 @@ def sex_not_valid(r):
 def dob_not_valid_date(r):
     """Header.DOB must be a real date written dd/mm/yyyy; a blank DOB is not a valid date."""
     h = r.table("Header")
-    return {"Header": h["DOB"].isna() | r.derived.invalid_date("Header", "DOB")}
+    return {"Header": h["DOB"].isna() | invalid_date(r, "Header", "DOB")}
 
 
 @rule("103")

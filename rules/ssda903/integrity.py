@@ -1,6 +1,7 @@
 """SSDA903 integrity and cross-table rules: children and dates that must agree between tables."""
 
 from rules.ssda903 import rule
+from validator.derive.ssda903 import episodes, header_dob
 
 
 @rule("INT03")
@@ -13,6 +14,6 @@ def episode_child_not_in_header(r):
 @rule("302")
 def first_episode_before_birth(r):
     """The child's first episode (earliest DECOM) must not start before the Header DOB."""
-    e = r.derived.episodes
-    dob = e["CHILD"].map(r.derived.header_dob)
+    e = episodes(r)
+    dob = e["CHILD"].map(header_dob(r))
     return {"Episodes": (e["order"] == 0) & (e["DECOM_date"] < dob)}
