@@ -63,7 +63,13 @@ def sniff(data: bytes) -> str:
 
 
 def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Text and the encoding found: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    """Text and the encoding found: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+    A byte-order mark left at the start of the text (some exports write two) is dropped."""
+    text, encoding = _decode(data, path)
+    return text.lstrip("\ufeff"), encoding
+
+
+def _decode(data: bytes, path: Path) -> tuple[str, str]:
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", path), "utf-8-sig"
     if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):

@@ -83,7 +83,7 @@ class _Rows:
             cells = pd.DataFrame(self.rows.get(name, []), columns=cols)
             for c in s.columns[name]:
                 if c.type != "key" and c.name in cells:
-                    cells[c.name] = cells[c.name].fillna("").astype(str)
+                    cells[c.name] = cells[c.name].astype("object").fillna("").astype(str)
             out.append(RawTable(
                 name=name, cells=cells, lines=np.asarray(self.lines.get(name, []), dtype="int64"),
                 file=str(path), paths=np.asarray(self.paths.get(name, []), dtype=object),

@@ -1,0 +1,101 @@
+"""The command line contract: exit codes, JSON schema, rules/explain, messages without tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from validator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+
+
+@pytest.fixture
+def return_dirs(tmp_path):
+    cur, prev = tmp_path / "cur", tmp_path / "prev"
+    cur.mkdir()
+    prev.mkdir()
+    (cur / "header.csv").write_text(HEADER + "1,M,01/01/2015,WBRI,UN1,,\n2,Q,01/01/2016,WBRI,UN1,,\n")
+    (cur / "episodes.csv").write_text(EPISODES + "1,01/05/2024,S,C2,N1,U1,PR1,,,,,,\n")
+    (prev / "header.csv").write_text(HEADER + "1,1,02/01/2015,WBRI,UN1,,\n")
+    return cur, prev
+
+
+def test_validate_writes_contract_json_and_exits_1_on_errors(return_dirs, tmp_path, capsys):
+    cur, prev = return_dirs
+    out = tmp_path / "out.json"
+    code = main(["validate", str(cur), "--return", "ssda903", "--year", "2024/25", "--previous", str(prev),
+                 "--json", str(out), "--select", "101,202,203"])
+    assert code == 1
+    d = json.loads(out.read_text())
+    assert d["schema"] == "returncheck-findings/1"
+    assert (d["return"], d["collection_year"], d["la"]) == ("ssda903", "2024/25", None)
+    assert d["rules_run"] == ["101", "202", "203"] and d["rules_skipped"] == []
+    assert d["findings"] == [
+        {"rule": "101", "severity": "error", "message": "The child or young person’s reported sex is not valid.",
+         "table": "Header", "year": "current", "row": 1, "child": "2", "fields": ["SEX"], "values": {"SEX": "Q"},
+         "source": {"file": str(cur / "header.csv"), "line": 3}},
+        {"rule": "203", "severity": "error",
+         "message": "Date of birth disagrees with the date of birth already recorded for this child.",
+         "table": "Header", "year": "current", "row": 0, "child": "1", "fields": ["DOB"], "values": {"DOB": "01/01/2015"},
+         "source": {"file": str(cur / "header.csv"), "line": 2}},
+    ]
+    assert d["summary"] == {"errors": 2, "queries": 0, "children": 2}
+    assert {(i["table"], i["year"], i["rows"]) for i in d["inputs"]} == {
+        ("Header", "current", 2), ("Episodes", "current", 1), ("Header", "previous", 1)}
+    assert all(len(i["sha256"]) == 64 for i in d["inputs"])
+
+
+def test_exit_codes_follow_fail_on(return_dirs):
+    cur, _ = return_dirs
+    base = ["validate", str(cur), "--year", "2024/25"]
+    assert main(base + ["--select", "101"]) == 1
+    assert main(base + ["--select", "101", "--fail-on", "never"]) == 0
+    assert main(base + ["--select", "103"]) == 0
+
+
+def test_unrelated_csv_exits_2_naming_it(tmp_path, capsys):
+    p = tmp_path / "budget.csv"
+    p.write_text("Item,Cost\nPens,3\n")
+    assert main(["validate", str(p), "--year", "2024/25"]) == 2
+    err = capsys.readouterr().err
+    assert "budget.csv" in err and "not a recognised SSDA903 table" in err and "Traceback" not in err
+
+
+def test_bad_arguments_exit_2(capsys):
+    assert main(["validate", "/no/such/place", "--year", "2024/25"]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["validate"])
+    assert e.value.code == 2
+
+
+def test_html_csv_junit_outputs(return_dirs, tmp_path):
+    cur, _ = return_dirs
+    html, csv_, junit = tmp_path / "r.html", tmp_path / "f.csv", tmp_path / "j.xml"
+    main(["validate", str(cur), "--year", "2024/25", "--html", str(html), "--csv", str(csv_), "--junit", str(junit)])
+    page = html.read_text()
+    assert "not ready to submit" in page and "Rule 101" in page and "<script src" not in page and "http" not in page.split("<body>")[1]
+    assert csv_.read_bytes().startswith(b"\xef\xbb\xbf\"rule\"")
+    assert 'failures="1"' in junit.read_text()
+
+
+def test_rules_json_and_explain(capsys):
+    assert main(["rules", "--return", "cin", "--year", "2024/25", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    row = next(x for x in d["rules"] if x["code"] == "8670Q")
+    assert row["severity"] == "query" and row["years"] == ["2022/23", "2023/24", "2024/25", "2025/26"]
+    assert main(["explain", "8670Q"]) == 0
+    out = capsys.readouterr().out
+    assert "Rule 8670Q (cin, query)" in out and "45 working days" in out and "rules.cin." in out
+    assert main(["explain", "NOPE"]) == 2
+
+
+def test_python_dash_m_validator_runs():
+    p = subprocess.run([sys.executable, "-m", "validator", "rules", "--return", "ssda903", "--year", "2024/25"],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0 and "101" in p.stdout

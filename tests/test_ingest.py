@@ -1,0 +1,169 @@
+"""Reading inputs by content: 903 CSV tables, 903 XML, CIN XML; sources, keys and clear refusals."""
+
+import pytest
+
+from validator.errors import UserError
+from validator.ingest import load_return
+
+HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
+EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
+
+
+def write(path, text, encoding="utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_tables_recognised_by_header_not_name(tmp_path):
+    write(tmp_path / "whatever.csv", HEADER + "1,M,01/01/2015,WBRI,UN1,,\n")
+    write(tmp_path / "x.txt.csv", " child , Decom,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN,NOTES\n"
+          "1,01/05/2024,S,C2,N1,U1,PR1,,,,,,,hello\n")
+    r = load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+    assert set(r.tables) == {"Header", "Episodes"}
+    e = r.tables["Episodes"]
+    assert list(e.raw.columns)[:3] == ["CHILD", "DECOM", "RNE"]
+    assert any("NOTES" in n for i in r.inputs for n in i.notes)
+
+
+def test_csv_columns_in_any_order_and_blank_rows_keep_line_numbers(tmp_path):
+    write(tmp_path / "h.csv", "DOB,CHILD,SEX,ETHNIC,UPN,MOTHER,MC_DOB\n01/01/2015,1,M,WBRI,UN1,,\n,,,,,,\n\n31/02/2015,2,F,WBRI,UN1,,\n")
+    r = load_return([str(tmp_path / "h.csv")], kind="ssda903", year="2024/25")
+    t = r.tables["Header"]
+    assert t.frame["CHILD"].tolist() == ["1", "2"]
+    assert t.source_line.tolist() == [2, 5]
+    assert t.frame["DOB"].tolist() == ["01/01/2015", "31/02/2015"]  # kept as written
+    assert t.frame["DOB_date"].isna().tolist() == [False, True]
+
+
+def test_utf16_and_cp1252_files(tmp_path):
+    write(tmp_path / "h.csv", "\ufeff" + HEADER + "1,M,01/01/2015,WBRI,UN1,,\n", "utf-16")
+    write(tmp_path / "e.csv", EPISODES + "1,01/05/2024,S,C2,N1,U1,PR1,,,,,,caf\xe9\n", "cp1252")
+    r = load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+    assert r.tables["Episodes"].frame["URN"].tolist() == ["café"]
+
+
+def test_unrelated_csv_is_refused_naming_file_and_nearest_table(tmp_path):
+    p = write(tmp_path / "sales.csv", "CHILD,SEX,DOB,PRICE\n1,M,01/01/2015,3\n")
+    with pytest.raises(UserError) as e:
+        load_return([str(p)], kind="ssda903", year="2024/25")
+    msg = str(e.value)
+    assert "sales.csv" in msg and "Nearest table:" in msg and "missing columns" in msg and "PRICE" in msg
+
+
+def test_two_files_for_one_table_are_refused(tmp_path):
+    write(tmp_path / "a.csv", HEADER + "1,M,01/01/2015,WBRI,UN1,,\n")
+    write(tmp_path / "b.csv", HEADER + "2,M,01/01/2015,WBRI,UN1,,\n")
+    with pytest.raises(UserError, match=r"Two inputs hold the Header table: .*a\.csv and .*b\.csv"):
+        load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+
+
+def test_903_needs_a_year(tmp_path):
+    write(tmp_path / "a.csv", HEADER + "1,M,01/01/2015,WBRI,UN1,,\n")
+    with pytest.raises(UserError, match="--year"):
+        load_return([str(tmp_path)], kind="ssda903")
+
+
+XML_903 = """<?xml version="1.0"?>
+<EXPSSDA903>
+ <CHILD>
+  <HEADER><CHILDID>7</CHILDID><SEX>F</SEX><DOB>01/01/2010</DOB><ETHNIC>WBRI</ETHNIC><UPN>UN1</UPN>
+   <UASC>1</UASC><DUC/>
+   <AREVIEW><REVIEW>01/06/2024</REVIEW><REVIEW_CODE>PN1</REVIEW_CODE></AREVIEW>
+   <AREVIEW><REVIEW>01/12/2024</REVIEW><REVIEW_CODE>PN2</REVIEW_CODE></AREVIEW>
+   <AMISSING><MISSING>M</MISSING><MIS_START>02/06/2024</MIS_START><MIS_END>03/06/2024</MIS_END></AMISSING>
+  </HEADER>
+  <EPISODE><DECOM>01/05/2024</DECOM><RNE>S</RNE><LS>C2</LS><CIN>N1</CIN><PL>U1</PL><PL_POST>AB1 2CD</PL_POST><HOME_POST>AB1 2CE</HOME_POST><URN/><PLACE_PROVIDER>PR1</PLACE_PROVIDER><DEC/><REC/><REASON_PLACE_CHANGE/></EPISODE>
+ </CHILD>
+ <CHILD>
+  <HEADER><CHILDID>8</CHILDID><SEX>M</SEX><DOB>02/02/2012</DOB><ETHNIC>WBRI</ETHNIC><UPN>UN1</UPN><UASC>0</UASC></HEADER>
+ </CHILD>
+</EXPSSDA903>
+"""
+
+
+def test_903_xml_into_the_same_tables(tmp_path):
+    p = write(tmp_path / "return.xml", XML_903)
+    r = load_return([str(p)], year="2024/25")
+    assert r.kind == "ssda903"
+    assert r.tables["Header"].frame["CHILD"].tolist() == ["7", "8"]
+    assert r.tables["UASC"].frame["CHILD"].tolist() == ["7"]  # <UASC>0</UASC> gives no UASC row
+    rev = r.tables["Reviews"]
+    assert rev.frame["REVIEW_CODE"].tolist() == ["PN1", "PN2"]
+    assert rev.frame["DOB"].tolist() == ["01/01/2010"] * 2
+    assert rev.source_path.tolist() == ["/EXPSSDA903/CHILD[1]/HEADER/AREVIEW[1]", "/EXPSSDA903/CHILD[1]/HEADER/AREVIEW[2]"]
+    ep = r.tables["Episodes"]
+    assert ep.frame["PLACE"].tolist() == ["U1"] and ep.frame["DEC"].isna().all()
+    assert ep.source_line.tolist() == [10]
+
+
+CIN_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<Message xmlns="http://www.example.org/cin">
+ <Header><CollectionDetails><Collection>CIN</Collection><Year>2025</Year><ReferenceDate>2025-03-31</ReferenceDate></CollectionDetails>
+  <Source><SourceLevel>L</SourceLevel><LEA>201</LEA></Source></Header>
+ <Children>
+  <Child>
+   <ChildIdentifiers><LAchildID>A1</LAchildID><PersonBirthDate>2015-01-01</PersonBirthDate><Sex>F</Sex></ChildIdentifiers>
+   <ChildCharacteristics><Ethnicity>WBRI</Ethnicity><Disabilities><Disability>MOB</Disability><Disability>HAND</Disability></Disabilities></ChildCharacteristics>
+   <CINdetails><CINreferralDate>2024-05-01</CINreferralDate><ReferralSource>1A</ReferralSource><ReferralNFA>false</ReferralNFA>
+    <Assessments><AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate>
+     <FactorsIdentifiedAtAssessment><AssessmentFactors>2A</AssessmentFactors><AssessmentFactors>3A</AssessmentFactors></FactorsIdentifiedAtAssessment></Assessments>
+    <ChildProtectionPlans><CPPstartDate>2024-06-01</CPPstartDate>
+     <Reviews><CPPreviewDate>2024-08-01</CPPreviewDate><CPPreviewDate>2024-11-01</CPPreviewDate></Reviews></ChildProtectionPlans>
+   </CINdetails>
+   <CINdetails><CINreferralDate>2024-09-01</CINreferralDate><ReferralNFA>1</ReferralNFA>
+    <ChildProtectionPlans><CPPstartDate>2024-10-01</CPPstartDate></ChildProtectionPlans>
+    <ChildProtectionPlans><CPPstartDate>2024-12-01</CPPstartDate><Reviews><CPPreviewDate>2025-01-01</CPPreviewDate></Reviews></ChildProtectionPlans>
+   </CINdetails>
+  </Child>
+  <Child><ChildIdentifiers><LAchildID>A1</LAchildID></ChildIdentifiers><ChildCharacteristics><Ethnicity>WBRI</Ethnicity></ChildCharacteristics>
+   <CINdetails><CINreferralDate>2024-05-01</CINreferralDate></CINdetails></Child>
+ </Children>
+</Message>
+"""
+
+
+def test_cin_xml_namespaced_keeps_every_repeat_and_parent_keys(tmp_path):
+    p = write(tmp_path / "cin.xml", CIN_XML)
+    r = load_return([str(p)])
+    assert (r.kind, r.year.label, r.la) == ("cin", "2024/25", "201")
+    assert r.tables["Disabilities"].frame["Disability"].tolist() == ["MOB", "HAND"]
+    assert r.tables["AssessmentFactors"].frame["AssessmentFactors"].tolist() == ["2A", "3A"]
+    rev = r.tables["Reviews"].frame
+    assert rev[["ChildSeq", "CINdetailsID", "CPPID"]].values.tolist() == [[1, 1, 1], [1, 1, 1], [1, 2, 2]]
+    assert rev["CPPreviewDate"].tolist() == ["2024-08-01", "2024-11-01", "2025-01-01"]
+    plans = r.tables["ChildProtectionPlans"]
+    assert plans.frame[["CINdetailsID", "CPPID"]].values.tolist() == [[1, 1], [2, 1], [2, 2]]
+    assert plans.source_path.tolist()[2] == "/Message/Children/Child[1]/CINdetails[2]/ChildProtectionPlans[2]"
+    cin = r.tables["CINdetails"].frame
+    assert cin[["ChildSeq", "CINdetailsID"]].values.tolist() == [[1, 1], [1, 2], [2, 1]]
+    assert r.tables["Header"].frame["ReferenceDate_date"].iloc[0].strftime("%Y-%m-%d") == "2025-03-31"
+
+
+def test_malformed_xml_gives_line_and_column(tmp_path):
+    p = write(tmp_path / "bad.xml", "<Message>\n<Children>\n<Child></Chil>\n</Children></Message>")
+    with pytest.raises(UserError, match=r"bad\.xml: the XML is not well formed at line 3, column"):
+        load_return([str(p)])
+
+
+def test_external_entities_are_not_resolved(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET")
+    p = write(tmp_path / "xxe.xml", f"""<?xml version="1.0"?>
+<!DOCTYPE Message [<!ENTITY x SYSTEM "file://{secret}">]>
+<Message><Header><CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate></CollectionDetails></Header>
+<Children><Child><ChildIdentifiers><LAchildID>&x;</LAchildID></ChildIdentifiers></Child></Children></Message>""")
+    r = load_return([str(p)])
+    assert "TOPSECRET" not in str(r.tables["ChildIdentifiers"].raw.values.tolist())
+
+
+def test_cin_given_as_903_is_refused(tmp_path):
+    p = write(tmp_path / "cin.xml", CIN_XML)
+    with pytest.raises(UserError, match=r"cin\.xml: this is a CIN census, but --return ssda903 was given"):
+        load_return([str(p)], kind="ssda903", year="2024/25")
+
+
+def test_empty_file_and_other_xml(tmp_path):
+    with pytest.raises(UserError, match="empty"):
+        load_return([str(write(tmp_path / "e.csv", "  \n"))], kind="ssda903", year="2024/25")
+    with pytest.raises(UserError, match="root element is <rss>"):
+        load_return([str(write(tmp_path / "f.xml", "<rss><channel/></rss>"))])
