@@ -21,6 +21,11 @@ import pandas as pd
 from validator.spec import ReturnSpec, spec
 from validator.years import CollectionYear
 
+# Rules get shallow copies of the tables; copy-on-write (the default from pandas 3) makes any
+# write a rule does land in its own copy, never in what the next rule reads.
+if pd.__version__.startswith("2."):
+    pd.set_option("mode.copy_on_write", True)
+
 CURRENT, PREVIOUS = "current", "previous"
 LAST = "_last"  # suffix of previous-year tables, as in the spec: Episodes_last
 
