@@ -46,7 +46,7 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
         })
     ready = s["errors"] == 0
     return _env.get_template("report.html.j2").render(
-        r=r, s=s, ready=ready, by_rule=by_rule, version=validator.__version__,
+        r=r, s=s, ready=ready, normalisations=[n for t in r.tables.values() for n in t.normalised], by_rule=by_rule, version=validator.__version__,
         skipped=result.rules_skipped, n_rules=len(result.rules_run),
         when=time.strftime("%Y-%m-%d %H:%M"), elapsed=elapsed,
         return_name={"ssda903": "SSDA903 (children looked after)", "cin": "CIN census"}[r.kind],

@@ -27,6 +27,11 @@ def _plain(v):
     return v
 
 
+def normalisations(r) -> list[dict]:
+    """Values read differently from how they are written, once per (file, table, column, kind)."""
+    return [{"file": t.source_file, "year": t.year, **n.as_dict()} for t in r.tables.values() for n in t.normalised]
+
+
 def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
     r = result.ret
     out_findings = []
@@ -53,6 +58,7 @@ def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
         "inputs": inputs,
         "rules_run": [v.code for v in result.rules_run],
         "rules_skipped": [{"rule": c, "reason": why} for c, why in result.rules_skipped],
+        "normalisations": normalisations(r),
         "findings": out_findings,
         "summary": summary(findings),
     }

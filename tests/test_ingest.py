@@ -167,3 +167,27 @@ def test_empty_file_and_other_xml(tmp_path):
         load_return([str(write(tmp_path / "e.csv", "  \n"))], kind="ssda903", year="2024/25")
     with pytest.raises(UserError, match="root element is <rss>"):
         load_return([str(write(tmp_path / "f.xml", "<rss><channel/></rss>"))])
+
+
+def test_messy_values_are_normalised_for_rules_and_reported(tmp_path):
+    write(tmp_path / "h.csv", HEADER + " 1.0 ,M ,2015-01-01,NULL,UN1,,\n2,F,01/01/2015,WBRI,UN1,-,\n3,M,42005,WBRI,UN1,,\n")
+    r = load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+    t = r.tables["Header"]
+    assert t.frame["CHILD"].tolist() == ["1", "2", "3"]
+    assert t.frame["SEX"].tolist() == ["M", "F", "M"]
+    assert t.frame["ETHNIC"].isna().tolist() == [True, False, False]
+    assert t.frame["DOB_date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-01-01", "2015-01-01", "2015-01-01"]
+    assert t.raw["CHILD"].tolist()[0] == " 1.0 "  # as written, for the report
+    kinds = {(n.column, n.kind): (n.count, n.examples) for n in t.normalised}
+    assert kinds == {
+        ("CHILD", "spaces"): (1, [" 1.0 "]), ("CHILD", "excel-number"): (1, [" 1.0 "]),
+        ("SEX", "spaces"): (1, ["M "]), ("ETHNIC", "blank-token"): (1, ["NULL"]),
+        ("MOTHER", "blank-token"): (1, ["-"]), ("DOB", "date-layout"): (1, ["2015-01-01"]),
+        ("DOB", "excel-serial-date"): (1, ["42005"]),
+    }
+
+
+def test_cin_none_disability_is_a_code_not_a_blank(tmp_path):
+    p = write(tmp_path / "cin.xml", CIN_XML.replace("<Disability>MOB</Disability>", "<Disability>NONE</Disability>"))
+    r = load_return([str(p)])
+    assert r.tables["Disabilities"].frame["Disability"].tolist() == ["NONE", "HAND"]

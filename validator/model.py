@@ -50,6 +50,7 @@ class Table:
     source_file: str
     source_line: np.ndarray  # 1-based line of each row
     source_path: np.ndarray | None = None  # XML element path of each row, else None
+    normalised: list = field(default_factory=list)  # ingest.typing.Normalisation: what was read differently
 
     @property
     def key(self) -> str:

@@ -10,7 +10,7 @@ from validator.errors import UserError
 from validator.ingest.csv903 import read_csv
 from validator.ingest.files import decode, expand, read_bytes, sha256, sniff
 from validator.ingest.raw import RawTable, ReadResult
-from validator.ingest.typing import typed_frame
+from validator.ingest.typing import build_frame
 from validator.ingest.xmlread import read_903_xml, read_cin_xml, root_name
 from validator.model import CURRENT, PREVIOUS, InputFile, Return, Table
 from validator.spec import spec
@@ -92,8 +92,9 @@ def _tables(results: list[ReadResult], kind: str, year: str) -> dict[str, Table]
                                 "Give one file per table.")
             seen[raw.name] = raw
             cells = raw.cells.reset_index(drop=True)
-            table = Table(name=raw.name, year=year, frame=typed_frame(s, raw.name, cells), raw=cells,
-                          source_file=raw.file, source_line=raw.lines, source_path=raw.paths)
+            frame, normalised = build_frame(s, raw.name, cells)
+            table = Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
+                          source_line=raw.lines, source_path=raw.paths, normalised=normalised)
             out[table.key] = table
     return out
 
