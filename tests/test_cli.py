@@ -99,3 +99,12 @@ def test_python_dash_m_validator_runs():
     p = subprocess.run([sys.executable, "-m", "validator", "rules", "--return", "ssda903", "--year", "2024/25"],
                        capture_output=True, text=True, cwd=ROOT)
     assert p.returncode == 0 and "101" in p.stdout
+
+
+def test_an_output_that_cannot_be_written_does_not_lose_the_others(return_dirs, tmp_path, capsys):
+    cur, _ = return_dirs
+    out = tmp_path / "out.json"
+    code = main(["validate", str(cur), "--year", "2024/25", "--json", str(out), "--html", str(tmp_path / "no" / "r.html")])
+    assert code == 2 and out.exists()
+    err = capsys.readouterr().err
+    assert "cannot write" in err and "r.html" in err and "Traceback" not in err

@@ -191,3 +191,69 @@ def test_cin_none_disability_is_a_code_not_a_blank(tmp_path):
     p = write(tmp_path / "cin.xml", CIN_XML.replace("<Disability>MOB</Disability>", "<Disability>NONE</Disability>"))
     r = load_return([str(p)])
     assert r.tables["Disabilities"].frame["Disability"].tolist() == ["NONE", "HAND"]
+
+
+def test_xlsx_sheets_with_title_rows_hidden_rows_numbers_and_dates(tmp_path):
+    import datetime as dt
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Children"
+    ws.append(["SSDA903 header extract"])  # title row
+    ws.append([])
+    ws.append(["CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB", None])
+    ws.append([1234, "M", dt.datetime(2015, 1, 2), "WBRI", "UN1", None, None, None])
+    ws.append([None] * 8)
+    ws.append([5678.0, "F", "03/04/2016", "WBRI", "UN1", 0, None, None])
+    ws.row_dimensions[6].hidden = True
+    wb.create_sheet("Notes").append(["anything"])
+    p = tmp_path / "return.xlsx"
+    wb.save(p)
+    r = load_return([str(p)], kind="ssda903", year="2024/25")
+    t = r.tables["Header"]
+    assert t.frame["CHILD"].tolist() == ["1234", "5678"]
+    assert t.frame["DOB"].tolist() == ["02/01/2015", "03/04/2016"]
+    assert t.frame["MOTHER"].tolist()[1] == "0"
+    assert t.source_line.tolist() == [4, 6]
+    notes = " | ".join(r.inputs[0].notes)
+    assert "header found on row 3" in notes and "1 hidden row(s) read as data (rows 6)" in notes
+    assert "sheet 'Notes' ignored" in notes
+
+
+def test_last_years_return_given_as_current_is_refused(tmp_path):
+    rows = "".join(f"{i},01/05/2023,S,C2,N1,U1,PR1,01/06/2023,E11,,,,\n" for i in range(25))
+    write(tmp_path / "e.csv", EPISODES + rows)
+    with pytest.raises(UserError, match=r"no date in the return falls in 2024/25 .*last year's return"):
+        load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+    assert load_return([str(tmp_path)], kind="ssda903", year="2023/24").year.label == "2023/24"
+
+
+def test_cin_year_option_contradicting_header_is_refused(tmp_path):
+    p = write(tmp_path / "cin.xml", CIN_XML)
+    with pytest.raises(UserError, match=r"header says 2024/25, but --year 2023/24 was given"):
+        load_return([str(p)], year="2023/24")
+
+
+def test_binary_junk_and_header_only_tables(tmp_path):
+    with pytest.raises(UserError, match="binary content"):
+        load_return([str(write(tmp_path / "x.csv", "abc\x00\x01\x02def"))], kind="ssda903", year="2024/25")
+    (tmp_path / "x.csv").unlink()
+    write(tmp_path / "h.csv", HEADER)
+    r = load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+    assert r.tables["Header"].frame.empty
+    assert "Header: the table has a header row and no data rows" in r.inputs[0].notes
+
+
+def test_billion_laughs_is_not_expanded(tmp_path):
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    p = write(tmp_path / "lol.xml", f"""<?xml version="1.0"?>
+<!DOCTYPE Message [<!ENTITY l0 "lol">{lol}]>
+<Message><Header><CollectionDetails><ReferenceDate>2025-03-31</ReferenceDate></CollectionDetails></Header>
+<Children><Child><ChildIdentifiers><LAchildID>&l9;</LAchildID></ChildIdentifiers></Child></Children></Message>""")
+    try:
+        r = load_return([str(p)])
+        assert len(r.tables["ChildIdentifiers"].raw["LAchildID"].iloc[0]) < 1000
+    except UserError as e:  # refusing the file is fine too, as long as nothing is expanded
+        assert "lol.xml" in str(e)

@@ -88,23 +88,28 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
     return result, findings_table(result)
 
 
-def _write_outputs(args, result, findings, elapsed) -> None:
-    if args.json:
-        from reports.json_out import write_json
+def _write_outputs(args, result, findings, elapsed) -> list[str]:
+    """Write every output asked for. One that fails does not stop the others (the findings are
+    kept); returns what failed, for one-line messages."""
+    from reports import exports, html, json_out
 
-        write_json(result, findings, args.json)
-    if args.html:
-        from reports.html import write_html
-
-        write_html(result, findings, args.html, elapsed)
-    if getattr(args, "csv", None):
-        from reports.exports import write_csv
-
-        write_csv(findings, args.csv)
-    if getattr(args, "junit", None):
-        from reports.exports import write_junit
-
-        write_junit(result, findings, args.junit)
+    writers = [
+        (args.json, lambda p: json_out.write_json(result, findings, p)),
+        (getattr(args, "csv", None), lambda p: exports.write_csv(findings, p)),
+        (getattr(args, "junit", None), lambda p: exports.write_junit(result, findings, p)),
+        (args.html, lambda p: html.write_html(result, findings, p, elapsed)),
+    ]
+    failed = []
+    for path, write in writers:
+        if not path:
+            continue
+        try:
+            write(path)
+        except OSError as e:
+            failed.append(f"cannot write {path}: {e.strerror or e}")
+        except Exception as e:  # noqa: BLE001 - keep the other outputs; report ours as a bug
+            failed.append(f"internal error writing {path} ({type(e).__name__}: {e}); please report it to {ISSUES_URL}")
+    return failed
 
 
 def _exit_code(findings, fail_on: str) -> int:
@@ -127,9 +132,11 @@ def cmd_validate(args) -> int:
     start = time.perf_counter()
     result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
                                 ofsted=args.ofsted, select=args.select, ignore=args.ignore)
-    _write_outputs(args, result, findings, time.perf_counter() - start)
-    _print_summary(result, findings, sys.stderr if args.json == "-" else sys.stdout)
-    return _exit_code(findings, args.fail_on)
+    failed = _write_outputs(args, result, findings, time.perf_counter() - start)
+    _print_summary(result, findings)
+    for message in failed:
+        print(f"returncheck: {message}", file=sys.stderr)
+    return EXIT_CANNOT if failed else _exit_code(findings, args.fail_on)
 
 
 def cmd_demo(args) -> int:

@@ -11,6 +11,7 @@ from validator.ingest.csv903 import read_csv
 from validator.ingest.files import decode, expand, read_bytes, sha256, sniff
 from validator.ingest.raw import RawTable, ReadResult
 from validator.ingest.typing import build_frame
+from validator.ingest.xlsx import read_xlsx
 from validator.ingest.xmlread import read_903_xml, read_cin_xml, root_name
 from validator.model import CURRENT, PREVIOUS, InputFile, Return, Table
 from validator.spec import spec
@@ -23,9 +24,11 @@ def read_file(path: Path) -> tuple[ReadResult, InputFile]:
     data = read_bytes(path)
     kind = sniff(data)
     info = InputFile(path=str(path), sha256=sha256(data), size=len(data), kind=kind, year=CURRENT)
+    if kind == "binary":
+        raise UserError(f"{path}: not a text, XML or Excel file (binary content); expected CSV, XML or XLSX.")
     if kind == "xlsx":
-        raise UserError(f"{path}: Excel workbooks are not read yet; save each sheet as CSV.")
-    if kind == "xml":
+        result = ReadResult(ret="ssda903", tables=read_xlsx(data, path))
+    elif kind == "xml":
         root = root_name(data, path)
         if root == "EXPSSDA903":
             result = read_903_xml(data, path)
@@ -42,6 +45,8 @@ def read_file(path: Path) -> tuple[ReadResult, InputFile]:
         result = ReadResult(ret="ssda903", tables=[table])
     for t in result.tables:
         info.tables[t.name] = len(t.cells)
+        if len(t.cells) == 0 and kind != "xml":
+            t.notes.append("the table has a header row and no data rows")
         info.notes.extend(f"{t.name}: {n}" for n in t.notes)
     return result, info
 
@@ -99,6 +104,31 @@ def _tables(results: list[ReadResult], kind: str, year: str) -> dict[str, Table]
     return out
 
 
+def _check_year(kind: str, cy: CollectionYear, tables: dict[str, Table], results, explicit: bool) -> None:
+    """Stop when the input is plainly from another collection year than the one being checked."""
+    if kind == "cin":
+        found = _year_from_cin(results)
+        if explicit and found and found != cy:
+            raise UserError(f"{results[0].tables[0].file}: the census header says {found.label}, "
+                            f"but --year {cy.label} was given.")
+        return
+    # A child looked after for years has an open episode that started long ago, so one old date
+    # proves nothing; but a real return has episodes, reviews or missing periods within the year.
+    dated = [(key, col) for key, col in (("Episodes", "DECOM"), ("Episodes", "DEC"), ("Reviews", "REVIEW"),
+                                         ("Missing", "MIS_START")) if key in tables]
+    if not dated:
+        return
+    dates = pd.concat([tables[k].frame[c + "_date"] for k, c in dated]).dropna()
+    where = tables[dated[0][0]].source_file
+    if len(dates) >= 20 and dates.max() < cy.start:
+        raise UserError(f"{where}: no date in the return falls in {cy.label} (the latest is "
+                        f"{dates.max():%d/%m/%Y}). Is this last year's return? Give it with --previous, "
+                        f"or check --year.")
+    if len(dates) >= 20 and dates.min() > cy.end:
+        raise UserError(f"{where}: every date in the return is after {cy.end:%d/%m/%Y}. "
+                        f"Check --year (this looks like a later year's return).")
+
+
 def load_return(paths: list[str], previous: list[str] | None = None, kind: str | None = None,
                 year: str | None = None, la: str | None = None) -> Return:
     results, infos = _gather(paths, CURRENT)
@@ -115,6 +145,7 @@ def load_return(paths: list[str], previous: list[str] | None = None, kind: str |
                         "(for example --year 2024/25).")
     tables = _tables(results, kind, CURRENT)
     tables.update(_tables(prev_results, kind, PREVIOUS))
+    _check_year(kind, cy, tables, results, explicit=bool(year))
     header = results[0].header if kind == "cin" else {}
     if la is None and kind == "cin":
         la = header.get("LEA") or None

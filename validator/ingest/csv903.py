@@ -57,6 +57,9 @@ def match_table(header: list[str], path: Path) -> tuple[str, dict[int, str], lis
 
 def read_csv(text: str, path: Path) -> RawTable:
     first_line = text.split("\n", 1)[0]
+    if len(first_line) > 100_000:
+        raise UserError(f"{path}: the first line is {len(first_line):,} characters long; "
+                        "this is not the header row of an SSDA903 table.")
     header = next(csv.reader([first_line]), [])
     if not any(h.strip() for h in header):
         raise UserError(f"{path}: the first line is blank; a CSV table must start with its header row.")

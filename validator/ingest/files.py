@@ -8,7 +8,9 @@ from pathlib import Path
 
 from validator.errors import UserError
 
-MAX_BYTES = 1 << 30  # 1 GiB: larger inputs are refused with a message rather than exhausting memory
+# Larger inputs are refused with a message rather than exhausting memory. An England-sized
+# SSDA903 table or a 50,000-child CIN census is well under 200 MB.
+MAX_BYTES = 512 * 1024 * 1024
 
 IGNORED_SUFFIXES = {".html", ".json", ".md", ".txt", ".log", ".pdf", ".py", ".junit", ".xsd"}
 
@@ -37,7 +39,8 @@ def expand(paths: list[str]) -> list[Path]:
 def read_bytes(path: Path) -> bytes:
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise UserError(f"{path}: the file is {size / 2**30:.1f} GiB; returncheck reads files up to 1 GiB.")
+        raise UserError(f"{path}: the file is {size / 2**20:,.0f} MB; returncheck reads files up to "
+                        f"{MAX_BYTES // 2**20} MB. Is it really one return?")
     data = path.read_bytes()
     if not data.strip():
         raise UserError(f"{path}: the file is empty.")
@@ -59,6 +62,8 @@ def sniff(data: bytes) -> str:
             break
     if head.lstrip().startswith(b"<"):
         return "xml"
+    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "binary"
     return "csv"
 
 
