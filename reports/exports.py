@@ -57,3 +57,67 @@ def write_junit(result: RunResult, findings: pd.DataFrame, path: str) -> None:
     out.append("</testsuite></testsuites>")
     with open(path, "w", encoding="utf-8") as f:
         f.write("\n".join(out) + "\n")
+
+
+def write_xlsx(result: RunResult, findings: pd.DataFrame, path: str) -> None:
+    """Workbook for Excel users: Summary, By rule, By child, Findings (every finding, no cap).
+    Header rows frozen and filtered; dates in values stay text as written (that is what DfE got)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    from validator.findings import summary
+
+    r = result.ret
+    wb = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def sheet(title, header, rows, widths):
+        ws = wb.create_sheet(title)
+        ws.freeze_panes = "A2"
+        for i, w in enumerate(widths, 1):
+            ws.column_dimensions[get_column_letter(i)].width = w
+        n = 0
+        from openpyxl.cell import WriteOnlyCell
+
+        head = []
+        for h in header:
+            c = WriteOnlyCell(ws, value=h)
+            c.font = bold
+            head.append(c)
+        ws.append(head)
+        for row in rows:
+            ws.append(row)
+            n += 1
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{n + 1}"
+
+    s = summary(findings)
+    ws = wb.create_sheet("Summary")
+    for row in (["Return", r.kind], ["Collection year", r.year.label], ["Local authority", r.la or ""],
+                ["Errors", s["errors"]], ["Queries", s["queries"]], ["Children with findings", s["children"]],
+                ["Ready to submit", "yes" if s["errors"] == 0 else "no"], ["Rules run", len(result.rules_run)],
+                ["Rules skipped", len(result.rules_skipped)]):
+        ws.append(row)
+    ws.append([])
+    ws.append(["Input file", "Year", "Tables (rows)", "SHA-256"])
+    for i in r.inputs:
+        ws.append([i.path, i.year, ", ".join(f"{t} ({n})" for t, n in i.tables.items()), i.sha256])
+    for code, why in result.rules_skipped:
+        ws.append(["Rule not run", code, why])
+
+    by_rule = findings.groupby("rule", sort=False)
+    sheet("By rule", ["Rule", "Severity", "DfE message", "Fields", "Findings", "Children"],
+          ([code, g["severity"].iloc[0], g["message"].iloc[0], ", ".join(g["fields"].iloc[0]), len(g),
+            int(g["child"].dropna().nunique())] for code, g in by_rule), [10, 9, 80, 30, 10, 10])
+    kids = findings.dropna(subset=["child"])
+    by_child = kids.groupby("child", sort=True)
+    sheet("By child", ["Child", "Errors", "Queries", "Rules"],
+          ([str(c), int((g["severity"] == "error").sum()), int((g["severity"] == "query").sum()),
+            ", ".join(dict.fromkeys(g["rule"]))] for c, g in by_child), [14, 8, 8, 60])
+    sheet("Findings", ["Rule", "Severity", "DfE message", "Child", "Table", "Year", "Row", "Fields", "Values", "File", "Line", "XML path"],
+          ([x.rule, x.severity, x.message, _cell(x.child), _cell(x.table), x.year,
+            None if _cell(x.row) == "" else int(x.row), ", ".join(x.fields),
+            "; ".join(f"{k}={_cell(v)}" for k, v in x.values.items()), _cell(x.file),
+            None if _cell(x.line) == "" else int(x.line), _cell(x.path)] for x in findings.itertuples(index=False)),
+          [10, 9, 60, 14, 16, 9, 7, 24, 40, 30, 7, 40])
+    wb.save(path)

@@ -108,3 +108,17 @@ def test_an_output_that_cannot_be_written_does_not_lose_the_others(return_dirs, 
     assert code == 2 and out.exists()
     err = capsys.readouterr().err
     assert "cannot write" in err and "r.html" in err and "Traceback" not in err
+
+
+def test_xlsx_output_sheets(return_dirs, tmp_path):
+    from openpyxl import load_workbook
+
+    cur, _ = return_dirs
+    out = tmp_path / "f.xlsx"
+    main(["validate", str(cur), "--year", "2024/25", "--xlsx", str(out), "--select", "101"])
+    wb = load_workbook(out)
+    assert wb.sheetnames == ["Summary", "By rule", "By child", "Findings"]
+    rows = list(wb["Findings"].iter_rows(values_only=True))
+    assert rows[0][:7] == ("Rule", "Severity", "DfE message", "Child", "Table", "Year", "Row")
+    assert rows[1][:7] == ("101", "error", "The child or young person’s reported sex is not valid.", "2", "Header", "current", 1)
+    assert wb["Findings"].freeze_panes == "A2"

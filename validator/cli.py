@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--html", metavar="FILE")
     v.add_argument("--json", metavar="FILE")
     v.add_argument("--csv", metavar="FILE")
+    v.add_argument("--xlsx", metavar="FILE")
     v.add_argument("--junit", metavar="FILE")
     v.add_argument("--fail-on", choices=["error", "query", "never"], default="error")
     v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
@@ -97,6 +98,7 @@ def _write_outputs(args, result, findings, elapsed) -> list[str]:
         (args.json, lambda p: json_out.write_json(result, findings, p)),
         (getattr(args, "csv", None), lambda p: exports.write_csv(findings, p)),
         (getattr(args, "junit", None), lambda p: exports.write_junit(result, findings, p)),
+        (getattr(args, "xlsx", None), lambda p: exports.write_xlsx(result, findings, p)),
         (args.html, lambda p: html.write_html(result, findings, p, elapsed)),
     ]
     failed = []
