@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--csv", metavar="FILE")
     v.add_argument("--xlsx", metavar="FILE")
     v.add_argument("--junit", metavar="FILE")
+    v.add_argument("--mask", action="store_true", help="replace child ids and personal values with pseudonyms")
+    v.add_argument("--mask-key", metavar="TEXT", help="secret that keeps --mask pseudonyms the same across runs")
     v.add_argument("--fail-on", choices=["error", "query", "never"], default="error")
     v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
     v.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes (comma separated)")
@@ -94,12 +96,19 @@ def _write_outputs(args, result, findings, elapsed) -> list[str]:
     kept); returns what failed, for one-line messages."""
     from reports import exports, html, json_out
 
+    masker = None
+    if getattr(args, "mask", False):
+        from validator.mask import Masker
+
+        masker = Masker(args.mask_key)
+    plain = findings
+    findings = masker.findings(findings) if masker else findings
     writers = [
         (args.json, lambda p: json_out.write_json(result, findings, p)),
         (getattr(args, "csv", None), lambda p: exports.write_csv(findings, p)),
         (getattr(args, "junit", None), lambda p: exports.write_junit(result, findings, p)),
         (getattr(args, "xlsx", None), lambda p: exports.write_xlsx(result, findings, p)),
-        (args.html, lambda p: html.write_html(result, findings, p, elapsed)),
+        (args.html, lambda p: html.write_html(result, plain, p, elapsed, masker)),
     ]
     failed = []
     for path, write in writers:
