@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--mask", action="store_true", help="replace child ids and personal values with pseudonyms")
     v.add_argument("--mask-key", metavar="TEXT", help="secret that keeps --mask pseudonyms the same across runs")
     v.add_argument("--fail-on", choices=["error", "query", "never"], default="error")
+    v.add_argument("--profile", metavar="FILE", help="write the time per phase and the slowest rules (JSON)")
     v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
     v.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes (comma separated)")
 
@@ -78,17 +79,27 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CANNOT
 
 
-def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None):
-    """Ingest, run the rules, and build the findings table. Returns (RunResult, findings)."""
+def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None,
+             phases=None):
+    """Ingest, run the rules, and build the findings table. Returns (RunResult, findings).
+    `phases`, when a dict, receives the seconds spent in each phase."""
     from validator.engine import run
     from validator.findings import findings_table
     from validator.ingest import load_return
     from validator.reference import attach_reference
 
+    phases = {} if phases is None else phases
+    t0 = time.perf_counter()
     r = load_return(paths, previous=previous, kind=ret, year=year, la=la)
     attach_reference(r, ofsted=ofsted)
+    t1 = time.perf_counter()
     result = run(r, select=select, ignore=ignore)
-    return result, findings_table(result)
+    t2 = time.perf_counter()
+    findings = findings_table(result)
+    t3 = time.perf_counter()
+    derive = sum(r.__dict__.get("_derive_seconds", {}).values())
+    phases.update({"ingest": t1 - t0, "derive": derive, "rules": t2 - t1 - derive, "findings": t3 - t2})
+    return result, findings
 
 
 def _write_outputs(args, result, findings, elapsed) -> list[str]:
@@ -123,6 +134,18 @@ def _write_outputs(args, result, findings, elapsed) -> list[str]:
     return failed
 
 
+def _write_profile(path: str, result, phases: dict) -> None:
+    """Where the time went: phases, the slowest rules and derived frames, peak memory."""
+    import resource
+
+    slow = sorted(result.timings.items(), key=lambda kv: -kv[1])[:10]
+    derived = sorted(result.ret.__dict__.get("_derive_seconds", {}).items(), key=lambda kv: -kv[1])[:10]
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"phases": phases, "slowest_rules": slow, "slowest_derived": derived,
+                   "rules_run": len(result.rules_run),
+                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}, f, indent=1)
+
+
 def _exit_code(findings, fail_on: str) -> int:
     if fail_on == "never":
         return EXIT_OK
@@ -141,9 +164,14 @@ def _print_summary(result, findings, out=sys.stdout) -> None:
 
 def cmd_validate(args) -> int:
     start = time.perf_counter()
+    phases: dict[str, float] = {}
     result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
-                                ofsted=args.ofsted, select=args.select, ignore=args.ignore)
-    failed = _write_outputs(args, result, findings, time.perf_counter() - start)
+                                ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases)
+    t_out = time.perf_counter()
+    failed = _write_outputs(args, result, findings, t_out - start)
+    phases["outputs"] = time.perf_counter() - t_out
+    if args.profile:
+        _write_profile(args.profile, result, phases)
     _print_summary(result, findings)
     for message in failed:
         print(f"returncheck: {message}", file=sys.stderr)

@@ -86,7 +86,10 @@ class Return:
         """
         if key in self.tables:
             return self.tables[key].frame.copy(deep=False)
-        return self._empty(key)
+        empties = self.__dict__.setdefault("_empty_frames", {})
+        if key not in empties:
+            empties[key] = self._empty(key)
+        return empties[key].copy(deep=False)
 
     def codes(self, field: str, previous: bool = False) -> frozenset[str]:
         """DfE's valid codes for `field` in this collection year (or last year's)."""

@@ -9,6 +9,7 @@ same run gets the same object. Callers must not modify what they get.
 from __future__ import annotations
 
 import functools
+import time
 
 import numpy as np
 import pandas as pd
@@ -24,7 +25,10 @@ def derived(fn):
     def wrapper(r):
         cache = r.__dict__.setdefault("_derived", {})
         if key not in cache:
+            start = time.perf_counter()
             cache[key] = fn(r)
+            # time spent deriving, so the benchmark can tell it apart from the rules themselves
+            r.__dict__.setdefault("_derive_seconds", {})[key] = time.perf_counter() - start
         return cache[key]
 
     return wrapper

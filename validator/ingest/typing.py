@@ -8,6 +8,7 @@ tell the user what DfE will receive as written. Nothing is upper-cased.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -143,13 +144,21 @@ def typed_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> pd.DataFrame
 
 
 def empty_frame(spec: ReturnSpec, table: str) -> pd.DataFrame:
-    """The frame of a table the input does not have: its columns, no rows."""
-    names = [c.name for c in spec.columns.get(table, [])]
-    if spec.ret == "cin" and table != "Header":
+    """The frame of a table the input does not have: its columns, no rows (built once per table)."""
+    return _empty_frame(spec.ret, table).copy(deep=False)
+
+
+@functools.cache
+def _empty_frame(ret: str, table: str) -> pd.DataFrame:
+    from validator.spec import spec
+
+    s = spec(ret)
+    names = [c.name for c in s.columns.get(table, [])]
+    if ret == "cin" and table != "Header":
         names.insert(1, "ChildSeq")
-    keys = KEY_COLUMNS | {c.name for c in spec.columns.get(table, []) if c.type == "key"}
+    keys = KEY_COLUMNS | {c.name for c in s.columns.get(table, []) if c.type == "key"}
     raw = pd.DataFrame({n: pd.Series([], dtype="int64" if n in keys else "string") for n in names})
-    return typed_frame(spec, table, raw)
+    return typed_frame(s, table, raw)
 
 
 def is_valid_layout(text: pd.Series, ret: str) -> pd.Series:

@@ -1,0 +1,113 @@
+"""Derived frames for the SSDA903 adoption, placement-for-adoption, previous-permanence and
+missing rules: periods of care, each child's latest decision to place for adoption, and
+DATE_PERM read with DfE's ZZ / ZZZZ placeholders for unknown parts."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from validator.derive import derived
+
+ADOPTED = ("E11", "E12")  # REC: adopted
+PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # PLACE: placed for adoption
+
+
+@derived
+def periods_of_care(r) -> pd.DataFrame:
+    """Episodes with a DfE period of care each (derived_measures.md 1.1): sorted by CHILD and DECOM,
+    a period starts at a child's first episode or after an episode whose REC is not X1 (a blank
+    REC, i.e. an open episode, also closes the period for this purpose); it ends with the DEC of its
+    last episode (NaT when that episode is open).
+
+    Episodes without a usable DECOM date are left out (they cannot be placed in time).
+    Columns: CHILD, DECOM_date, DEC_date, REC, RNE, LS, `period` (a number unique in the return),
+    `period_start` (DECOM of its first episode), `period_end` (DEC of its last episode, NaT = open),
+    `starts_with_s` (its first episode has RNE = S, so the start is a real start of care),
+    `first_row` / `last_row` (Episodes row labels of its first and last episode),
+    `first_in_file` (the period is the child's earliest one in the file).
+    Index: the Episodes row label.
+    """
+    e = r.table("Episodes")
+    e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE"]]
+    e = e.sort_values(["CHILD", "DECOM_date"], kind="stable")
+    e["row"] = e.index
+    prev_rec = e.groupby("CHILD", sort=False)["REC"].shift(1)
+    new_child = e["CHILD"].ne(e["CHILD"].shift(1))
+    starts = new_child | prev_rec.ne("X1").fillna(True).astype(bool)
+    e["period"] = starts.cumsum()
+    g = e.groupby("period", sort=False)
+    e["period_start"] = g["DECOM_date"].transform("first")
+    e["first_row"] = g["row"].transform("first")
+    e["last_row"] = g["row"].transform("last")
+    e["period_end"] = e["last_row"].map(e["DEC_date"])
+    e["starts_with_s"] = e["first_row"].map(e["RNE"]).eq("S").fillna(False).astype(bool)
+    e["first_in_file"] = e["period"].eq(e.groupby("CHILD", sort=False)["period"].transform("min"))
+    return e.drop(columns="row")
+
+
+@derived
+def periods(r) -> pd.DataFrame:
+    """One row per period of care (see `periods_of_care`), indexed by period number, with CHILD,
+    period_start, period_end, starts_with_s, first_row, last_row, first_in_file, last_rec (REC of
+    its last episode)."""
+    p = periods_of_care(r)
+    out = p.groupby("period", sort=False).agg(
+        CHILD=("CHILD", "first"), period_start=("period_start", "first"), period_end=("period_end", "first"),
+        starts_with_s=("starts_with_s", "first"), first_row=("first_row", "first"),
+        last_row=("last_row", "first"), first_in_file=("first_in_file", "first"), last_rec=("REC", "last"))
+    return out
+
+
+@derived
+def latest_decision(r) -> pd.Series:
+    """Each child's latest decision to place for adoption: the PlacedAdoption row label of the row
+    with the latest DATE_PLACED (the later row in the file on a tie), by CHILD. Rows whose
+    DATE_PLACED is blank or not a date are not candidates."""
+    pa = r.table("PlacedAdoption")
+    pa = pa.loc[pa["DATE_PLACED_date"].notna(), ["CHILD", "DATE_PLACED_date"]]
+    pa["row"] = pa.index
+    pa = pa.sort_values(["CHILD", "DATE_PLACED_date", "row"], kind="stable")
+    return pa.drop_duplicates("CHILD", keep="last").set_index("CHILD")["row"]
+
+
+_PERM = r"(?P<d>\d{2}|ZZ)/(?P<m>\d{2}|ZZ)/(?P<y>\d{4}|ZZZZ)"
+
+
+@derived
+def date_perm(r) -> pd.DataFrame:
+    """PrevPerm.DATE_PERM read with DfE's placeholders: each part dd/mm/yyyy may be ZZ (day,
+    month) or ZZZZ (year) when not known, e.g. ZZ/05/2010. Index: PrevPerm row label.
+
+    Columns: `valid` (blank, or the layout with placeholders and the known parts possible: a full
+    date must exist, a known day must exist in a known month, 29/02 is accepted with an unknown
+    year), `earliest` / `latest` (the first / last day the written value can stand for; NaT when
+    the year is unknown, the value is blank or not valid).
+    """
+    t = r.table("PrevPerm")["DATE_PERM"]
+    parts = t.str.extract(_PERM)
+    layout = parts["d"].notna()
+    day = pd.to_numeric(parts["d"].where(parts["d"] != "ZZ"), errors="coerce").astype("float64")
+    month = pd.to_numeric(parts["m"].where(parts["m"] != "ZZ"), errors="coerce").astype("float64")
+    year = pd.to_numeric(parts["y"].where(parts["y"] != "ZZZZ"), errors="coerce").astype("float64")
+    # a known day must fit the known month in the known year (2000, a leap year, when the year is
+    # unknown; the longest month when the month is unknown)
+    ref_year = year.fillna(2000)
+    ref_month = month.fillna(1)
+    month_ok = month.isna() | month.between(1, 12)
+    month_len = pd.Series(
+        pd.to_datetime(pd.DataFrame({"year": ref_year, "month": ref_month.where(month_ok, 1), "day": 1}))
+        .dt.days_in_month, index=t.index).where(month.notna(), 31)
+    day_ok = day.isna() | ((day >= 1) & (day <= month_len))
+    valid = t.isna() | (layout & month_ok & day_ok)
+    known_year = valid & year.notna() & t.notna()
+    first_month = month.fillna(1)
+    first_day = day.fillna(1)
+    last_month = month.fillna(12)
+    ymd = pd.DataFrame({"year": year.where(known_year), "month": first_month.where(known_year),
+                        "day": first_day.where(known_year)})
+    earliest = pd.to_datetime(ymd, errors="coerce")
+    last_start = pd.to_datetime(pd.DataFrame({"year": ymd["year"], "month": last_month.where(known_year), "day": 1}),
+                                errors="coerce")
+    last_day = day.where(day.notna(), last_start.dt.days_in_month)
+    latest = last_start + pd.to_timedelta(last_day - 1, unit="D")
+    return pd.DataFrame({"valid": valid.astype(bool), "earliest": earliest, "latest": latest}, index=t.index)
