@@ -46,7 +46,7 @@ def _finding_rows(f: pd.DataFrame) -> list[dict]:
     return [{
         "rule": x.rule, "severity": x.severity, "message": x.message, "child": _blank(x.child),
         "table": _blank(x.table), "year": x.year, "row": _blank(x.row),
-        "values": "; ".join(f"{k} = {_blank(v) or '(blank)'}" for k, v in x.values.items()),
+        "shown_values": "; ".join(f"{k} = {_blank(v) or '(blank)'}" for k, v in x.values.items()),
         "file": _blank(x.file), "line": _blank(x.line), "path": _blank(x.path),
     } for x in f.itertuples(index=False)]
 

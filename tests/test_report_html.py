@@ -41,3 +41,8 @@ def test_mask_replaces_child_ids_everywhere():
     assert "SECRET99" not in page and m.pseudonym("SECRET99") in page
     assert m.pseudonym("SECRET99") == Masker("fixed-key").pseudonym("SECRET99")  # stable with a key
     assert m.value("DOB", "01/02/2015") == "**/**/2015"
+
+
+def test_finding_values_are_shown_as_field_equals_value():
+    page = _report()
+    assert "PLACE = ZZ" in page and "built-in method" not in page
