@@ -1,5 +1,7 @@
 """CIN rules on ChildIdentifiers and ChildCharacteristics (one row per child)."""
 
+import pandas as pd
+
 from rules.cin import rule
 from rules.common import missing_or_not_in
 
@@ -44,3 +46,84 @@ def birth_after_reference_date(r):
     """PersonBirthDate, where present, must be on or before the ReferenceDate (31 March)."""
     c = r.table("ChildIdentifiers")
     return {"ChildIdentifiers": c["PersonBirthDate_date"] > r.year.end}
+
+
+# --- LAchildID format (from 2024/25) --------------------------------------------------------------
+
+@rule("1570")
+def la_child_id_too_long(r):
+    """From 2024/25: LAchildID must not be longer than 20 characters (counted after trimming the
+    spaces around it). Blank is left to 8500."""
+    ids = r.table("ChildIdentifiers")["LAchildID"]
+    return {"ChildIdentifiers": (ids.str.len() > 20).fillna(False).astype(bool)}
+
+
+@rule("1580")
+def la_child_id_not_alphanumeric(r):
+    """From 2024/25: LAchildID must contain only letters and digits, read as ASCII A-Z, a-z, 0-9
+    (accented letters, spaces inside the id, hyphens, slashes ... are flagged). Blank is left to 8500."""
+    ids = r.table("ChildIdentifiers")["LAchildID"]
+    ok = ids.str.fullmatch(r"[A-Za-z0-9]+").fillna(False).astype(bool)
+    return {"ChildIdentifiers": ids.notna() & ~ok}
+
+
+# --- Birth, expected birth and death dates ----------------------------------------------------------
+
+@rule("8525Q")
+def birth_or_expected_birth_not_one(r):
+    """Exactly one of PersonBirthDate and ExpectedPersonBirthDate should be given: flags a child
+    with neither or with both (a value counts as given when the cell is not blank, valid date or not)."""
+    c = r.table("ChildIdentifiers")
+    return {"ChildIdentifiers": c["PersonBirthDate"].notna() == c["ExpectedPersonBirthDate"].notna()}
+
+
+@rule("8530Q")
+def expected_birth_out_of_range(r):
+    """A present ExpectedPersonBirthDate should be between ReferenceDate (31 March) minus 30 days
+    and ReferenceDate plus 9 months, both ends included: for 2024/25, 1 March 2025 to
+    31 December 2025 pass; 28 February 2025 and 1 January 2026 are flagged. (The reference also
+    reports the two boundary days; DfE's "between" keeps them.) Not a valid date: not flagged."""
+    c = r.table("ChildIdentifiers")
+    d = c["ExpectedPersonBirthDate_date"]
+    lo, hi = r.year.end - pd.Timedelta(days=30), r.year.end + pd.DateOffset(months=9)
+    return {"ChildIdentifiers": (d < lo) | (d > hi)}
+
+
+@rule("8535Q")
+def death_before_birth(r):
+    """PersonDeathDate, where present, should be on or after PersonBirthDate (same day passes).
+    Rows where either is blank or not a valid date are not flagged."""
+    c = r.table("ChildIdentifiers")
+    return {"ChildIdentifiers": c["PersonDeathDate_date"] < c["PersonBirthDate_date"]}
+
+
+@rule("8545Q")
+def death_outside_census_year(r):
+    """PersonDeathDate, where present, should be within the census year, 1 April to 31 March
+    inclusive. Not a valid date: not flagged."""
+    d = r.table("ChildIdentifiers")["PersonDeathDate_date"]
+    return {"ChildIdentifiers": (d < r.year.start) | (d > r.year.end)}
+
+
+# --- Unborn children --------------------------------------------------------------------------------
+
+def _unborn(c):
+    """ExpectedPersonBirthDate given and PersonBirthDate blank (cells as written, valid or not)."""
+    return c["ExpectedPersonBirthDate"].notna() & c["PersonBirthDate"].isna()
+
+
+@rule("8750", years="-2023/24", fields=("GenderCurrent", "PersonBirthDate", "ExpectedPersonBirthDate"))
+def unborn_gender_not_0(r):
+    """Up to 2023/24: an unborn child (ExpectedPersonBirthDate given, PersonBirthDate blank) must
+    have GenderCurrent equal to 0. A blank GenderCurrent is flagged too."""
+    c = r.table("ChildIdentifiers")
+    return {"ChildIdentifiers": _unborn(c) & (c["GenderCurrent"] != "0").fillna(True).astype(bool)}
+
+
+@rule("8750", years="2024/25-")
+def unborn_sex_not_u(r):
+    """From 2024/25: an unborn child (ExpectedPersonBirthDate given, PersonBirthDate blank) must
+    have Sex equal to U (upper case, as DfE's code; DfE's logic text still quotes the old '0').
+    A blank Sex is flagged too."""
+    c = r.table("ChildIdentifiers")
+    return {"ChildIdentifiers": _unborn(c) & (c["Sex"] != "U").fillna(True).astype(bool)}

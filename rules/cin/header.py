@@ -27,4 +27,42 @@ def few_disability_codes(r):
     return {RETURN_LEVEL: bool(distinct <= 7)}
 
 
+def _share_above(flags: pd.Series, limit: float) -> bool:
+    """True when the share of True among the rows is above `limit` (no rows: False)."""
+    return bool(len(flags) and flags.sum() / len(flags) > limit)
+
+
+@rule("2886Q", years="-2023/24", fields=("GenderCurrent", "ExpectedPersonBirthDate"))
+def many_without_gender(r):
+    """Up to 2023/24, return level: the children whose GenderCurrent is 0 or blank and who have no
+    ExpectedPersonBirthDate (unborn children excluded), divided by all child records, should be at
+    most 0.02. Exactly 2% passes; more is reported. No children: nothing reported."""
+    c = r.table("ChildIdentifiers")
+    no_gender = (c["GenderCurrent"].isna() | (c["GenderCurrent"] == "0")).fillna(False).astype(bool)
+    return {RETURN_LEVEL: _share_above(no_gender & c["ExpectedPersonBirthDate"].isna(), 0.02)}
+
+
+@rule("2886Q", years="2024/25-")
+def many_without_sex(r):
+    """From 2024/25, return level: the children whose Sex is U or blank and who have no
+    ExpectedPersonBirthDate (unborn children excluded), divided by all child records, should be at
+    most 0.02. Exactly 2% passes; more is reported. No children: nothing reported."""
+    c = r.table("ChildIdentifiers")
+    no_sex = (c["Sex"].isna() | (c["Sex"] == "U")).fillna(False).astype(bool)
+    return {RETURN_LEVEL: _share_above(no_sex & c["ExpectedPersonBirthDate"].isna(), 0.02)}
+
+
+@rule("2888Q")
+def only_one_disability_per_child(r):
+    """Return level: at least one child should have more than one disability recorded. Counts the
+    distinct codes each child (ChildSeq) has, NONE and blanks excluded; reported when some children
+    have a disability and every one of them has exactly one. A return where no child has any
+    disability other than NONE is not reported (the message is about codes recorded one per child)."""
+    d = r.table("Disabilities")
+    codes = d["Disability"]
+    real = d[codes.notna() & (codes.str.upper() != "NONE").fillna(False).astype(bool)]
+    per_child = real.groupby("ChildSeq")["Disability"].nunique()
+    return {RETURN_LEVEL: bool(len(per_child) and (per_child <= 1).all())}
+
+
 __all__ = ["pd"]
