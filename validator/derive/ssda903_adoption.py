@@ -12,6 +12,12 @@ ADOPTED = ("E11", "E12")  # REC: adopted
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # PLACE: placed for adoption
 
 
+def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
+    """values[key] for each key (NaN/NaT where absent), aligned with `keys`; `values` must have a
+    unique index. Safe on empty inputs (Series.map with an empty Series casts dates to float)."""
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
+
+
 @derived
 def periods_of_care(r) -> pd.DataFrame:
     """Episodes with a DfE period of care each (derived_measures.md 1.1): sorted by CHILD and DECOM,
@@ -23,7 +29,8 @@ def periods_of_care(r) -> pd.DataFrame:
     Columns: CHILD, DECOM_date, DEC_date, REC, RNE, LS, `period` (a number unique in the return),
     `period_start` (DECOM of its first episode), `period_end` (DEC of its last episode, NaT = open),
     `starts_with_s` (its first episode has RNE = S, so the start is a real start of care),
-    `first_row` / `last_row` (Episodes row labels of its first and last episode),
+    `first_row` / `last_row` (Episodes row labels of its first and last episode), `last_rec` (REC of
+    its last episode),
     `first_in_file` (the period is the child's earliest one in the file).
     Index: the Episodes row label.
     """
@@ -39,8 +46,9 @@ def periods_of_care(r) -> pd.DataFrame:
     e["period_start"] = g["DECOM_date"].transform("first")
     e["first_row"] = g["row"].transform("first")
     e["last_row"] = g["row"].transform("last")
-    e["period_end"] = e["last_row"].map(e["DEC_date"])
-    e["starts_with_s"] = e["first_row"].map(e["RNE"]).eq("S").fillna(False).astype(bool)
+    e["period_end"] = lookup(e["DEC_date"], e["last_row"])
+    e["last_rec"] = lookup(e["REC"], e["last_row"])
+    e["starts_with_s"] = lookup(e["RNE"], e["first_row"]).eq("S").fillna(False).astype(bool)
     e["first_in_file"] = e["period"].eq(e.groupby("CHILD", sort=False)["period"].transform("min"))
     return e.drop(columns="row")
 
@@ -54,7 +62,7 @@ def periods(r) -> pd.DataFrame:
     out = p.groupby("period", sort=False).agg(
         CHILD=("CHILD", "first"), period_start=("period_start", "first"), period_end=("period_end", "first"),
         starts_with_s=("starts_with_s", "first"), first_row=("first_row", "first"),
-        last_row=("last_row", "first"), first_in_file=("first_in_file", "first"), last_rec=("REC", "last"))
+        last_row=("last_row", "first"), first_in_file=("first_in_file", "first"), last_rec=("last_rec", "first"))
     return out
 
 
