@@ -42,6 +42,12 @@ def invalid_date(r, key: str, column: str) -> pd.Series:
     return text.notna() & (t[column + "_date"].isna() | ~is_valid_layout(text, r.kind))
 
 
+def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """values[key] for each key (NaN/NaT where absent), aligned with `keys`. `values` must have a
+    unique index. Unlike Series.map, works for dates when `values` is empty."""
+    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, name=values.name)
+
+
 def age_at(dob: pd.Series, when) -> pd.Series:
     """Age in whole years on `when` (a date or a Series of dates): birthdays count from the day.
     NaN where either date is missing. A child born 29 February turns a year older on 1 March."""
@@ -51,4 +57,4 @@ def age_at(dob: pd.Series, when) -> pd.Series:
     return (years - before_birthday.astype("float64")).where(dob.notna() & when.notna())
 
 
-__all__ = ["derived", "invalid_date", "age_at", "np"]
+__all__ = ["derived", "invalid_date", "lookup", "age_at", "np"]
