@@ -1,5 +1,7 @@
 """SSDA903 rules on the Episodes table: codes, dates, and the order of a child's episodes."""
 
+import pandas as pd
+
 from rules.common import missing_or_not_in, not_in
 from rules.ssda903 import rule
 from validator.derive import invalid_date
@@ -76,3 +78,52 @@ def dec_before_decom(r):
     """On one episode, DEC must not be before DECOM (same day is left to rule 355)."""
     e = r.table("Episodes")
     return {"Episodes": e["DEC_date"] < e["DECOM_date"]}
+
+
+@rule("353")
+def decom_before_october_1991(r):
+    """No episode can start before 14 October 1991 (the Children Act 1989 came into force): flags
+    episodes whose DECOM is before 14/10/1991 (that day passes)."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DECOM_date"] < pd.Timestamp(1991, 10, 14)}
+
+
+@rule("354")
+def decom_after_year_end(r):
+    """An episode cannot start after the collection year: flags episodes whose DECOM is after 31
+    March of the collection year (DfE's message speaks of the date ceased, but the rule's field is
+    DECOM)."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DECOM_date"] > r.year.end}
+
+
+@rule("385")
+def dec_after_year_end(r):
+    """DEC must be on or before 31 March of the collection year: flags episodes whose DEC is after
+    it (31 March itself passes)."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DEC_date"] > r.year.end}
+
+
+@rule("355")
+def episode_under_24_hours(r):
+    """An episode must last at least a day: flags episodes whose DEC is the same date as their
+    DECOM (both valid dates; DEC before DECOM is rule 356)."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DECOM_date"] == e["DEC_date"]}
+
+
+@rule("1009")
+def reason_place_change_not_valid(r):
+    """REASON_PLACE_CHANGE, where given, must be a valid code (case matters: DfE's codes are upper
+    case)."""
+    e = r.table("Episodes")
+    return {"Episodes": not_in(e["REASON_PLACE_CHANGE"], r.codes("REASON_PLACE_CHANGE"))}
+
+
+@rule("233")
+def reason_place_change_while_open(r):
+    """REASON_PLACE_CHANGE describes how an episode ended: flags open episodes (blank DEC) that give
+    one. An episode whose DEC is written but not a valid date is not open and is not flagged."""
+    e = r.table("Episodes")
+    return {"Episodes": e["DEC"].isna() & e["REASON_PLACE_CHANGE"].notna()}

@@ -55,3 +55,39 @@ def test_149_rec_invalid_when_given():
 def test_356_dec_before_decom():
     r = eps({"DEC": "30/04/2024", "REC": "E11"}, {"DEC": "01/05/2024", "REC": "E11"}, {"DEC": "02/05/2024", "REC": "E11"})
     assert flagged(r, "356") == {"Episodes": [0]}
+
+
+def test_353_decom_before_14_october_1991():
+    r = eps({"DECOM": "13/10/1991"}, {"DECOM": "14/10/1991"}, {"DECOM": "31/02/1990"}, {"DECOM": ""})
+    assert flagged(r, "353") == {"Episodes": [0]}
+
+
+def test_354_decom_after_year_end():
+    r = eps({"DECOM": "31/03/2025"}, {"DECOM": "01/04/2025"}, {"DECOM": "01/04/2024"}, {"DECOM": "99/99/2025"})
+    assert flagged(r, "354") == {"Episodes": [1]}
+
+
+def test_385_dec_after_year_end():
+    r = eps({"DEC": "31/03/2025", "REC": "E11"}, {"DEC": "01/04/2025", "REC": "E11"}, {}, {"DEC": "32/03/2025", "REC": "E11"})
+    assert flagged(r, "385") == {"Episodes": [1]}
+
+
+def test_355_dec_same_day_as_decom():
+    r = eps({"DEC": "01/05/2024", "REC": "X1"}, {"DEC": "02/05/2024", "REC": "X1"}, {}, {"DEC": "30/04/2024", "REC": "X1"})
+    assert flagged(r, "355") == {"Episodes": [0]}
+
+
+def test_1009_reason_place_change_code():
+    r = eps({}, {"REASON_PLACE_CHANGE": "CARPL"}, {"REASON_PLACE_CHANGE": "custod"}, {"REASON_PLACE_CHANGE": "XXX"})
+    assert flagged(r, "1009") == {"Episodes": [2, 3]}
+
+
+def test_233_reason_place_change_on_open_episode():
+    rows = [
+        {"REASON_PLACE_CHANGE": "CARPL"},  # open: flagged
+        {"DEC": "02/05/2025", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL"},
+        {},
+        {"DEC": "31/02/2026", "REC": "X1", "REASON_PLACE_CHANGE": "CARPL"},  # DEC written (invalid): not open
+    ]
+    r = make_903({"Episodes": [{**E, "DECOM": "01/05/2025", **row} for row in rows]}, year="2025/26")
+    assert flagged(r, "233") == {"Episodes": [0]}
