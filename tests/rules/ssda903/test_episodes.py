@@ -3,8 +3,8 @@ from tests.helpers import flagged, make_903
 E = {"CHILD": "1", "DECOM": "01/05/2024", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U1", "PLACE_PROVIDER": "PR1"}
 
 
-def eps(*rows):
-    return make_903({"Episodes": [{**E, **r} for r in rows]}, year=rows[0].pop("_year", "2024/25") if rows else "2024/25")
+def eps(*rows, year="2024/25"):
+    return make_903({"Episodes": [{**E, **r} for r in rows]}, year=year)
 
 
 def test_141_decom_not_valid_date():
