@@ -3,7 +3,7 @@
 import pandas as pd
 
 from rules.cin import rule
-from validator.calendar import working_days_after
+from validator.calendar import minus_working_days
 
 from validator.derive.cin import EPISODE_KEY
 
@@ -22,6 +22,43 @@ def assessment_before_referral(r):
     return {"Assessments": a["AssessmentActualStartDate_date"] < a["CINreferralDate_date"]}
 
 
+@rule("1104")
+def icpc_before_referral(r):
+    """DateOfInitialCPC, where present, must be on or after the episode's CINreferralDate (the same
+    day passes). DfE's item N00110 is held at both levels, so both are checked: a Section47 row
+    whose DateOfInitialCPC is before the CINreferralDate of its own CINdetails (ChildSeq,
+    CINdetailsID) is flagged, and a CINdetails row whose own DateOfInitialCPC is before its
+    CINreferralDate is flagged. Blank or invalid dates are not compared."""
+    s = _with_episode(r, "Section47", "CINreferralDate_date")
+    e = r.table("CINdetails")
+    return {"Section47": s["DateOfInitialCPC_date"] < s["CINreferralDate_date"],
+            "CINdetails": e["DateOfInitialCPC_date"] < e["CINreferralDate_date"]}
+
+
+@rule("1105")
+def plan_before_referral(r):
+    """CPPstartDate, where present, must be on or after the CINreferralDate of the plan's own
+    CINdetails (same day passes). Flags the ChildProtectionPlans row. Invalid dates not compared."""
+    p = _with_episode(r, "ChildProtectionPlans", "CINreferralDate_date")
+    return {"ChildProtectionPlans": p["CPPstartDate_date"] < p["CINreferralDate_date"]}
+
+
+@rule("2889")
+def s47_before_referral(r):
+    """S47ActualStartDate, where present, must be on or after the CINreferralDate of its own
+    CINdetails (same day passes). Flags the Section47 row. Invalid dates not compared."""
+    s = _with_episode(r, "Section47", "CINreferralDate_date")
+    return {"Section47": s["S47ActualStartDate_date"] < s["CINreferralDate_date"]}
+
+
+@rule("4015")
+def cin_plan_before_referral(r):
+    """CINPlanStartDate, where present, must be on or after the CINreferralDate of its own
+    CINdetails (same day passes). Flags the CINplanDates row. Invalid dates not compared."""
+    p = _with_episode(r, "CINplanDates", "CINreferralDate_date")
+    return {"CINplanDates": p["CINPlanStartDate_date"] < p["CINreferralDate_date"]}
+
+
 @rule("8805")
 def closure_without_reason(r):
     """A CINdetails with a CINclosureDate must also have a ReasonForClosure."""
@@ -31,17 +68,18 @@ def closure_without_reason(r):
 
 @rule("8670Q")
 def open_assessment_over_45_working_days(r):
-    """An assessment with no AssessmentAuthorisationDate should not have started more than 45
-    working days before the ReferenceDate.
+    """An assessment with no AssessmentAuthorisationDate should not have started before the
+    ReferenceDate minus 45 working days.
 
-    Counting: working days after the start day up to and including the ReferenceDate (the start
-    day is day 0; Saturdays, Sundays and England and Wales bank holidays do not count). 45 passes,
-    46 is flagged. So for ReferenceDate 31 March 2025 the latest start that is flagged is
-    the 46th working day back."""
+    Counting, in DfE's words "ReferenceDate minus 45 working days": the ReferenceDate is day 0
+    (even when it is not a working day) and each earlier working day counts one; Saturdays, Sundays
+    and England and Wales bank holidays do not count. A start on the 45th working day back passes;
+    any earlier start is queried. ReferenceDate Monday 31 March 2025: Monday 27 January 2025
+    passes, Friday 24 January is queried. ReferenceDate Sunday 31 March 2024 (Good Friday 29 March
+    inside): Friday 26 January 2024 passes, Thursday 25 January is queried."""
     a = r.table("Assessments")
-    ref = pd.Series(r.year.end, index=a.index)
-    days = working_days_after(a["AssessmentActualStartDate_date"], ref)
-    return {"Assessments": a["AssessmentAuthorisationDate"].isna() & (days > 45)}
+    limit = minus_working_days(r.year.end, 45)
+    return {"Assessments": a["AssessmentAuthorisationDate"].isna() & (a["AssessmentActualStartDate_date"] < limit)}
 
 
 @rule("8875")

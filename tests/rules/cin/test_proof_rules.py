@@ -66,14 +66,13 @@ def test_8670q_45_working_days_boundary_with_bank_holidays():
     assert run("2025-01-27") == {}  # exactly 45 working days: passes
     assert run("2025-01-24") == {"Assessments": [0]}  # Friday before: 46
     assert run("2025-01-24", auth="2025-02-01") == {}  # completed: not this rule
-    # 2023/24: ReferenceDate Sunday 31 March 2024; Good Friday 29 March 2024 is not a working day.
-    # Working days after the start up to 31 March: counting back 45 lands on Tuesday 23 January.
+    # 2023/24: ReferenceDate Sunday 31 March 2024 is day 0; Good Friday 29 March 2024 is not a working
+    # day, so the 45th working day back is Friday 26 January.
     def run24(start):
         return flagged(make_cin({"Assessments": [{"LAchildID": "A", "AssessmentActualStartDate": start}]},
                                 year="2023/24"), "8670Q")
     assert run24("2024-01-26") == {}
-    assert run24("2024-01-25") == {}  # 45 working days because Good Friday does not count
-    assert run24("2024-01-24") == {"Assessments": [0]}
+    assert run24("2024-01-25") == {"Assessments": [0]}
 
 
 def test_8875_icpc_weekend():

@@ -1,0 +1,113 @@
+"""Helpers shared by the CIN rules on what happens inside an episode (CINdetails): assessments,
+Section 47 enquiries, child protection plans, CIN plans, reviews, and closure or NFA.
+
+Scopes (CIN census conventions):
+  - within a child      = ChildSeq
+  - within an episode   = (ChildSeq, CINdetailsID)          EPISODE_KEY
+  - within an assessment = EPISODE_KEY + AssessmentID        ASSESSMENT_KEY
+  - within a plan       = EPISODE_KEY + CPPID               PLAN_KEY
+
+All helpers are vectorised (merges and group-bys) and return plain boolean Series or row labels.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from rules.common import truthy
+from validator.derive.cin import EPISODE_KEY
+
+CHILD_KEY = ["ChildSeq"]
+ASSESSMENT_KEY = EPISODE_KEY + ["AssessmentID"]
+PLAN_KEY = EPISODE_KEY + ["CPPID"]
+
+
+def is_true(flag: pd.Series) -> pd.Series:
+    """A CIN boolean that is true or 1 (any case). Blank or anything else: False."""
+    return (truthy(flag) == True).fillna(False).astype(bool)  # noqa: E712
+
+
+def is_false(flag: pd.Series) -> pd.Series:
+    """A CIN boolean that is false or 0 (any case). Blank or anything else: False."""
+    return (truthy(flag) == False).fillna(False).astype(bool)  # noqa: E712
+
+
+def equals(values: pd.Series, *codes: str) -> pd.Series:
+    """Text equal to one of `codes` (exactly as written); blank is False."""
+    return values.isin(list(codes)).fillna(False).astype(bool)
+
+
+def in_keys(t: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Rows of `t` whose `keys` values appear in some row of `other` (same index as `t`)."""
+    if len(keys) == 1:
+        return t[keys[0]].isin(other[keys[0]]).astype(bool)
+    left = pd.MultiIndex.from_frame(t[keys])
+    right = pd.MultiIndex.from_frame(other[keys])
+    return pd.Series(left.isin(right), index=t.index)
+
+
+def with_parent(t: pd.DataFrame, parent: pd.DataFrame, keys: list[str], *columns: str) -> pd.DataFrame:
+    """`t` with the named columns of its parent row (matched on `keys`) beside it, same index.
+    Columns already in `t` come back suffixed `_parent`."""
+    p = parent[keys + list(columns)].drop_duplicates(keys).set_index(keys)
+    p = p.rename(columns={c: c + "_parent" for c in p.columns if c in t.columns})
+    return t.join(p, on=keys)
+
+
+def with_episode(r, table: str, *columns: str) -> pd.DataFrame:
+    """`table` with the named columns of its CINdetails episode beside it (same index)."""
+    return with_parent(r.table(table), r.table("CINdetails"), EPISODE_KEY, *columns)
+
+
+def with_child(r, table: str, *columns: str) -> pd.DataFrame:
+    """`table` with the named ChildIdentifiers columns of its child beside it (same index)."""
+    return with_parent(r.table(table), r.table("ChildIdentifiers"), CHILD_KEY, *columns)
+
+
+def rows_of_keys(t: pd.DataFrame, flagged: pd.DataFrame, flags: pd.Series, keys: list[str]) -> pd.Series:
+    """Rows of `t` sharing `keys` with a flagged row of `flagged` (e.g. the CINdetails row of a
+    flagged assessment)."""
+    return in_keys(t, flagged.loc[flags.fillna(False).astype(bool)], keys)
+
+
+def last_day(end_text: pd.Series, end_date: pd.Series, reference: pd.Timestamp,
+             include_end: bool = True) -> pd.Series:
+    """The last day covered by a period with end date `end_date`:
+      - end blank (period still open): the ReferenceDate;
+      - end a valid date: that day (`include_end`) or the day before it (the end day itself
+        excluded, as in DfE's "unless ... is equal to the end date");
+      - end written but not a valid date: NaT, so the period is not compared at all."""
+    real_end = end_date if include_end else end_date - pd.Timedelta(days=1)
+    return real_end.where(end_text.notna(), reference)
+
+
+def points_in_periods(points: pd.DataFrame, periods: pd.DataFrame, on: list[str],
+                      exclude_same_row: bool = False) -> tuple[pd.Index, pd.Index]:
+    """Pairs where a date falls inside a period of the same scope.
+
+    points:  columns `on` + row (label) + at (date)
+    periods: columns `on` + row (label) + start + last (the last day covered, inclusive)
+    A point is inside when start <= at <= last (both ends included). NaT never matches.
+    `exclude_same_row`: do not compare a row with itself (points and periods from one table).
+    Returns (point rows inside some period, period rows containing some point)."""
+    p = points.dropna(subset=["at"])
+    q = periods.dropna(subset=["start", "last"])
+    m = p.merge(q, on=on, suffixes=("", "_p"))
+    if exclude_same_row:
+        m = m[m["row"] != m["row_p"]]
+    hit = m[(m["at"] >= m["start"]) & (m["at"] <= m["last"])]
+    return pd.Index(hit["row"].unique()), pd.Index(hit["row_p"].unique())
+
+
+def frame_for_periods(t: pd.DataFrame, on: list[str], **cols: pd.Series) -> pd.DataFrame:
+    """A small frame of `on` + row + the given columns, for points_in_periods."""
+    out = t[on].copy()
+    out["row"] = t.index
+    for name, values in cols.items():
+        out[name] = values
+    return out
+
+
+__all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "is_true", "is_false", "equals",
+           "in_keys", "with_parent", "with_episode", "with_child", "rows_of_keys", "last_day",
+           "points_in_periods", "frame_for_periods"]
