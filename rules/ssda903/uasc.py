@@ -1,0 +1,148 @@
+"""SSDA903 rules on unaccompanied asylum-seeking children (UASC): the UASC flag, the date UASC
+status ceased (DUC), and how both carry over from last year's return (205A-205D).
+
+Who is UASC: XML returns carry DfE's flag HEADER/UASC (0/1); a CSV return has no flag, and a child is
+UASC when listed in the UASC table. `validator.derive.ssda903_header.uasc_children` gives the flag in
+both forms (and `uasc_children_last` for last year's return).
+"""
+
+import pandas as pd
+
+from rules.common import missing_or_not_in
+from rules.ssda903 import rule
+from validator.derive import age_at, invalid_date, lookup
+from validator.derive.ssda903 import header_dob
+from validator.derive.ssda903_header import header_has_uasc_flag, uasc_children, uasc_children_last
+
+
+def _is(flag: pd.Series, value: bool) -> pd.Series:
+    """Plain bool Series: the (nullable) flag equals `value`; <NA> is neither True nor False."""
+    return (flag == value).fillna(False).astype(bool)
+
+
+def _child_rows(r, children: pd.Index, tables=("Header", "UASC")) -> dict:
+    """Flags on every row, in each of `tables` (this year), of the given children."""
+    return {t: r.table(t)["CHILD"].isin(children) for t in tables}
+
+
+# ---------------------------------------------------------------- this year's return
+
+@rule("104")
+def duc_not_valid_date(r):
+    """UASC.DUC, where given, must be a real date written dd/mm/yyyy (blank = still UASC).
+    Only the date's validity is checked, as DfE's message says (the public reference validator also
+    rejects a DUC before the collection year; that is not in DfE's message)."""
+    return {"UASC": invalid_date(r, "UASC", "DUC")}
+
+
+@rule("105")
+def uasc_flag_not_valid(r):
+    """XML returns: HEADER/UASC must be 0 or 1; blank is not valid. CSV returns have no UASC flag
+    (the UASC table says who is UASC), so nothing is checked for them."""
+    h = r.table("Header")
+    if not header_has_uasc_flag(r, "Header"):
+        return {"Header": pd.Series(False, index=h.index)}
+    return {"Header": missing_or_not_in(h["UASC"], r.codes("UASC"))}
+
+
+@rule("231")
+def uasc_under_11(r):
+    """A UASC child (see module doc) who is under 11 on 31 March of the collection year,
+    i.e. DOB after the date 11 years before it (an 11th birthday on 31 March passes). Flags the
+    child's Header row(s); rows without a valid DOB are not evaluated."""
+    h = r.table("Header")
+    uasc = _is(lookup(h["CHILD"], uasc_children(r)["uasc"]), True)
+    return {"Header": uasc & (age_at(h["DOB_date"], r.year.end) < 11)}
+
+
+@rule("303")
+def duc_but_not_uasc(r):
+    """A UASC row with DUC given (any value) belongs to a child whose Header UASC flag is not 1
+    (0, blank or another value). Flags that UASC row and the child's Header row(s). Only XML returns
+    can break it: in a CSV return a child listed in the UASC table is UASC by definition. Children
+    without a Header row are left to INT09."""
+    u = r.table("UASC")
+    kids = uasc_children(r)
+    not_uasc = kids.index[~_is(kids["uasc"], True)]
+    bad = u["DUC"].notna() & u["CHILD"].isin(not_uasc)
+    return {"UASC": bad, "Header": r.table("Header")["CHILD"].isin(u.loc[bad, "CHILD"])}
+
+
+@rule("304")
+def duc_after_18th_birthday(r):
+    """UASC.DUC is after the child's 18th birthday (the birthday itself passes). The DOB is the UASC
+    row's own; where that is blank or not a date (or, in XML returns, not repeated), the Header DOB.
+    A child born 29 February turns 18 on 1 March in other years. Rows without valid dates are not
+    evaluated."""
+    u = r.table("UASC")
+    header = lookup(u["CHILD"], header_dob(r))
+    dob = u["DOB_date"].fillna(header) if "DOB_date" in u.columns else header  # UASC.DOB is CSV-only
+    return {"UASC": age_at(dob, u["DUC_date"] - pd.Timedelta(days=1)) >= 18}
+
+
+# ---------------------------------------------------------------- compared with last year (205A-D)
+
+def _both_years(r) -> pd.DataFrame:
+    """Children in both years' Header: this year's and last year's UASC flag and DUC."""
+    now, last = uasc_children(r), uasc_children_last(r)
+    cols = ["uasc", "DUC", "DUC_date"]
+    return now[cols].join(last[cols].add_suffix("_last"), how="inner")
+
+
+@rule("205A")
+def uasc_last_year_not_this_year(r):
+    """A child UASC last year and not UASC this year (flag 0; for CSV, not in the UASC table), where
+    the DUCs do not show the status ended by 31 March last year: last year's DUC is blank, or a date
+    after last year's 31 March, or this year has a DUC that differs from last year's.
+    Interpretation: a last-year DUC before last year's collection year also shows the status ended.
+    DUCs that are not valid dates are not compared. Flags this year's Header and UASC rows."""
+    b = _both_years(r)
+    cand = _is(b["uasc"], False) & _is(b["uasc_last"], True)
+    end_last = r.year.previous.end
+    unsupported = (
+        b["DUC_last"].isna()
+        | (b["DUC_date_last"] > end_last)
+        | (b["DUC_date"].notna() & b["DUC_date_last"].notna() & (b["DUC_date"] != b["DUC_date_last"]))
+    )
+    return _child_rows(r, b.index[cand & unsupported])
+
+
+@rule("205B")
+def uasc_both_years_duc_disagrees(r):
+    """A child UASC both last year and this year whose DUCs contradict each other:
+    - last year's DUC says the status had already ceased (a date on or before last year's 31 March)
+      but this year's DUC is blank or another date; or
+    - this year's DUC is before 1 April of this year (ceased before the year began) but last year's
+      DUC is blank (still UASC then) or another date.
+    Both blank (still UASC), a DUC first given this year within or after the year, and the same DUC
+    carried over from last year all pass. A DUC that is not a valid date is not judged (rule 104).
+    Flags this year's Header and UASC rows. Interpretation: the flag means "is or was UASC", so a
+    child whose status ceased keeps the flag with the same DUC in later returns; a last-year DUC
+    after last year's end (a projected date) may change."""
+    b = _both_years(r)
+    cand = _is(b["uasc"], True) & _is(b["uasc_last"], True)
+    judged = (b["DUC"].isna() | b["DUC_date"].notna()) & (b["DUC_last"].isna() | b["DUC_date_last"].notna())
+    same = (b["DUC_date"] == b["DUC_date_last"]).fillna(False).astype(bool)
+    ceased_by_last_year = b["DUC_date_last"] <= r.year.previous.end
+    ceased_before_this_year = b["DUC_date"] < r.year.start
+    return _child_rows(r, b.index[cand & judged & ~same & (ceased_by_last_year | ceased_before_this_year)])
+
+
+@rule("205C")
+def duc_but_never_uasc(r):
+    """A child UASC neither this year nor last year (flag not 1 in either; for CSV, in neither UASC
+    table) but with a DUC given in this year's or last year's return. Flags this year's Header and
+    UASC rows. In practice only XML returns can break it."""
+    b = _both_years(r)
+    cand = ~_is(b["uasc"], True) & ~_is(b["uasc_last"], True)
+    has_duc = b["DUC"].notna() | b["DUC_last"].notna()
+    return _child_rows(r, b.index[cand & has_duc])
+
+
+@rule("205D")
+def uasc_this_year_not_last(r):
+    """A child UASC this year who was in last year's return as not UASC (flag 0; for CSV, not in
+    last year's UASC table). Children new this year are not compared. Flags this year's Header and
+    UASC rows."""
+    b = _both_years(r)
+    return _child_rows(r, b.index[_is(b["uasc"], True) & _is(b["uasc_last"], False)])
