@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from validator.derive.ssda903_episodes import care_periods
 from validator.derive import derived
 
 ADOPTED = ("E11", "E12")  # REC: adopted
@@ -20,28 +21,22 @@ def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
 
 @derived
 def periods_of_care(r) -> pd.DataFrame:
-    """Episodes with a DfE period of care each (derived_measures.md 1.1): sorted by CHILD and DECOM,
-    a period starts at a child's first episode or after an episode whose REC is not X1 (a blank
-    REC, i.e. an open episode, also closes the period for this purpose); it ends with the DEC of its
-    last episode (NaT when that episode is open).
+    """Episodes with their DfE period of care (the shared definition: `care_periods` in
+    validator/derive/ssda903_episodes.py, derived_measures.md 1.1), in CHILD and DECOM order, plus
+    what the adoption rules read about each period.
 
     Episodes without a usable DECOM date are left out (they cannot be placed in time).
     Columns: CHILD, DECOM_date, DEC_date, REC, RNE, LS, `period` (a number unique in the return),
     `period_start` (DECOM of its first episode), `period_end` (DEC of its last episode, NaT = open),
     `starts_with_s` (its first episode has RNE = S, so the start is a real start of care),
     `first_row` / `last_row` (Episodes row labels of its first and last episode), `last_rec` (REC of
-    its last episode),
-    `first_in_file` (the period is the child's earliest one in the file).
+    its last episode), `first_in_file` (the period is the child's earliest one in the file).
     Index: the Episodes row label.
     """
-    e = r.table("Episodes")
-    e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE"]]
-    e = e.sort_values(["CHILD", "DECOM_date"], kind="stable")
+    e = care_periods(r)
+    e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE", "period", "order"]]
+    e = e.sort_values(["CHILD", "order"], kind="stable").drop(columns="order")
     e["row"] = e.index
-    prev_rec = e.groupby("CHILD", sort=False)["REC"].shift(1)
-    new_child = e["CHILD"].ne(e["CHILD"].shift(1))
-    starts = new_child | prev_rec.ne("X1").fillna(True).astype(bool)
-    e["period"] = starts.cumsum()
     g = e.groupby("period", sort=False)
     e["period_start"] = g["DECOM_date"].transform("first")
     e["first_row"] = g["row"].transform("first")
