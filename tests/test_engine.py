@@ -45,3 +45,10 @@ def test_rules_do_not_see_each_others_writes():
     t.loc[0, "SEX"] = "M"
     t["NEW"] = 1
     assert r.table("Header").loc[0, "SEX"] == "X" and "NEW" not in r.table("Header")
+
+
+def test_cross_year_rule_skipped_when_last_years_table_is_absent():
+    r = make_903({"Header": H}, previous={"Header": H})
+    result = run(r, select=["202,NoE"])
+    assert [v.code for v in result.rules_run] == ["202"]
+    assert result.rules_skipped == [("NoE", "needs last year's Episodes table, which the previous-year input does not have")]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from validator.errors import UserError
-from validator.model import Return
+from validator.model import LAST, Return
 from validator.registry import RETURN_LEVEL, RuleVersion, ruleset
 
 COULD_NOT_RUN = "Rule could not run: {error}"
@@ -30,12 +30,18 @@ class RunResult:
 
 
 def missing_input(v: RuleVersion, r: Return) -> str | None:
+    """Why `v` cannot run on `r` (an input it needs was not given), or None."""
     m = v.meta
-    if m.needs_previous_year == "yes" and not r.has_previous:
+    if (m.needs_previous_year == "yes" or "previous" in v.extra_needs) and not r.has_previous:
         return "needs last year's return (--previous)"
-    if m.needs_ofsted_lists and not r.reference.get("ofsted"):
+    if m.needs_previous_year == "yes":
+        absent = [t for t in m.tables if t.endswith(LAST) and not r.has(t)]
+        if absent:
+            names = ", ".join(t[: -len(LAST)] for t in absent)
+            return f"needs last year's {names} table, which the previous-year input does not have"
+    if (m.needs_ofsted_lists or "ofsted" in v.extra_needs) and not r.reference.get("ofsted"):
         return "needs Ofsted's provider lists (--ofsted)"
-    if m.needs_la_code and not r.la:
+    if (m.needs_la_code or "la" in v.extra_needs) and not r.la:
         return "needs the local authority code (--la)"
     return None
 

@@ -10,6 +10,9 @@ rules/<return>/<group>.py, registered here with the `rule` decorator:
         h = r.table("Header")
         return {"Header": h["SEX"].notna() & ~h["SEX"].isin(r.codes("SEX"))}
 
+`needs=("ofsted",)` (or "la", "previous") adds an input the rule cannot run without, beyond the
+spec's flags; without it the engine lists the rule as skipped with the reason.
+
 A rule returns the rows it flags, per table key ("Episodes", "Header_last", or RETURN_LEVEL for a
 finding about the whole return): a boolean Series aligned with that table, or the row labels.
 Where DfE changed a rule, register one function per version with `years=`; each collection year
@@ -39,6 +42,7 @@ class RuleVersion:
     func: Callable
     limited_confidence: bool = False  # DfE's rule needs more history than two years can show
     field_override: tuple[str, ...] = ()  # this version highlights other fields than the spec lists
+    extra_needs: tuple[str, ...] = ()  # inputs needed beyond the spec's flags: "ofsted", "la", "previous"
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -75,7 +79,7 @@ def _years(spec_years: tuple[str, ...], years: str | tuple[str, ...] | None) -> 
 
 
 def rule(ret: str, code: str, years: str | tuple[str, ...] | None = None, limited_confidence: bool = False,
-         fields: tuple[str, ...] = ()):
+         fields: tuple[str, ...] = (), needs: tuple[str, ...] = ()):
     """Register the decorated function as DfE rule `code` of return `ret` for `years`."""
     meta = spec(ret).rules.get(code)
     if meta is None:
@@ -91,7 +95,10 @@ def rule(ret: str, code: str, years: str | tuple[str, ...] | None = None, limite
             if clash and v.func.__qualname__ != func.__qualname__:
                 raise ValueError(f"{ret} rule {code}: two versions for {sorted(clash)}")
         versions[:] = [v for v in versions if v.func.__qualname__ != func.__qualname__]
-        versions.append(RuleVersion(ret, code, chosen, func, limited_confidence, tuple(fields)))
+        unknown = set(needs) - {"ofsted", "la", "previous"}
+        if unknown:
+            raise ValueError(f"{ret} rule {code}: unknown needs {sorted(unknown)}")
+        versions.append(RuleVersion(ret, code, chosen, func, limited_confidence, tuple(fields), tuple(needs)))
         return func
 
     return register

