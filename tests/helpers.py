@@ -32,6 +32,9 @@ def _table(ret: str, name: str, rows: list[dict], year: str) -> Table:
             for k in keys - {"ChildSeq"}:
                 if k in cols:
                     row.setdefault(k, 1)
+    from validator.ingest.csv903 import KEPT_DERIVED
+
+    cols += [c for c in KEPT_DERIVED.get(name, ()) if ret == "ssda903" and any(c in row for row in rows)]
     unknown = {k for row in rows for k in row} - set(cols)
     if unknown:
         raise KeyError(f"{name} has no column(s) {sorted(unknown)}")

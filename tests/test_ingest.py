@@ -257,3 +257,10 @@ def test_billion_laughs_is_not_expanded(tmp_path):
         assert len(r.tables["ChildIdentifiers"].raw["LAchildID"].iloc[0]) < 1000
     except UserError as e:  # refusing the file is fine too, as long as nothing is expanded
         assert "lol.xml" in str(e)
+
+
+def test_exported_derived_placement_columns_are_kept_not_reported_as_extra(tmp_path):
+    write(tmp_path / "e.csv", EPISODES.strip() + ",pl_location,Other\n1,01/05/2024,S,C2,N1,U1,PR1,,,,,,,IN,x\n")
+    r = load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+    assert r.tables["Episodes"].frame["PL_LOCATION"].tolist() == ["IN"]
+    assert r.inputs[0].notes == ["Episodes: extra columns not used by DfE: Other"]

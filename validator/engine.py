@@ -14,7 +14,7 @@ import pandas as pd
 
 from validator.errors import UserError
 from validator.model import LAST, Return
-from validator.registry import RETURN_LEVEL, RuleVersion, ruleset
+from validator.registry import RETURN_LEVEL, NotApplicable, RuleVersion, ruleset
 
 COULD_NOT_RUN = "Rule could not run: {error}"
 FINDING_COLUMNS = ["rule", "severity", "table", "row", "crash"]
@@ -108,6 +108,9 @@ def run(r: Return, select: list[str] | None = None, ignore: list[str] | None = N
                 if len(rows):
                     parts.append(pd.DataFrame({"rule": v.code, "severity": severity, "table": key,
                                                "row": rows.astype("int64"), "crash": ""}))
+        except NotApplicable as e:
+            ran.remove(v)
+            skipped.append((v.code, str(e)))
         except Exception as e:  # noqa: BLE001 - a broken rule must never silence the others
             text = f"{type(e).__name__}: {e}"
             parts.append(pd.DataFrame({"rule": [v.code], "severity": "error", "table": RETURN_LEVEL,

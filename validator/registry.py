@@ -29,6 +29,10 @@ from typing import Callable, Mapping
 from validator.spec import RETURNS, RuleMeta, spec
 from validator.years import SUPPORTED
 
+class NotApplicable(Exception):
+    """Raised by a rule that cannot be evaluated on this input (the reason is shown as 'not run')."""
+
+
 RETURN_LEVEL = "(return)"  # table key of a finding about the whole return (no row)
 
 Flags = Mapping[str, object]

@@ -13,6 +13,7 @@ NUK (an unknown PL_LA is not shown to be outside England).
 import pandas as pd
 
 from rules.ssda903 import rule
+from validator.registry import NotApplicable
 from validator.derive import age_at
 from validator.derive.ssda903 import header_dob
 from validator.derive.ssda903_placement import placement, uasc_children
@@ -128,6 +129,29 @@ def uasc_has_distance(r):
     year) that have a distance, i.e. both postcodes given and found: DfE expects it blank for them."""
     e = _episodes(r)
     return {"Episodes": e["PL_DISTANCE"].notna() & _uasc(r, e)}
+
+
+@rule("411")
+def location_disagrees_with_la_of_placement(r):
+    """The placement location (PL_LOCATION: IN or OUT of the responsible LA) must agree with the LA of
+    placement: IN exactly when the placement is in the responsible LA.
+
+    DfE derives both from the postcodes, and so does returncheck, so they can only disagree when the
+    return itself carries a PL_LOCATION column (some case management systems export it): then the
+    exported PL_LOCATION is compared with the PL_LA exported beside it, or, without one, with the
+    PL_LA the placement postcode gives. Rows where either side is unknown are not evaluated. Without
+    an exported PL_LOCATION the rule is listed as not run, with that reason."""
+    e = r.table("Episodes")
+    if "PL_LOCATION" not in e.columns:
+        raise NotApplicable("the return has no PL_LOCATION column: returncheck derives it from the "
+                            "postcode, so it cannot disagree with the LA of placement")
+    la = _la(r)
+    given_la = e["PL_LA"] if "PL_LA" in e.columns else pd.Series(pd.NA, index=e.index, dtype="string")
+    pl_la = given_la.fillna(placement(r)["PL_LA"].reindex(e.index))
+    inside = pl_la.isin([la.ons_code, la.dfe_number])
+    location = e["PL_LOCATION"].str.upper()
+    known = pl_la.notna() & location.isin(["IN", "OUT"])
+    return {"Episodes": known & ((location == "IN") != inside)}
 
 
 @rule("420")

@@ -19,6 +19,11 @@ def _norm(name: str) -> str:
     return re.sub(r"\s+", "", name).upper()
 
 
+# Columns DfE derives itself but some case management systems export: kept when present (not
+# reported as extra) so rule 411 can compare them with what the postcodes say.
+KEPT_DERIVED = {"Episodes": ("PL_LA", "PL_LOCATION", "PL_DISTANCE")}
+
+
 def _csv_tables() -> dict[str, list[str]]:
     s = spec("ssda903")
     return {t: [c.name for c in s.table_columns(t, fmt="csv")] for t in s.table_names}
@@ -45,6 +50,10 @@ def match_table(header: list[str], path: Path) -> tuple[str, dict[int, str], lis
             raise UserError(f"{path}: the header matches more than one table ({', '.join(c[3] for c in ties)}).")
         _, _, _, table, cols, _, extra = best
         positions = {seen[_norm(c)]: c for c in cols}
+        for kept in KEPT_DERIVED.get(table, ()):
+            if _norm(kept) in seen:
+                positions[seen[_norm(kept)]] = kept
+                extra = [e for e in extra if _norm(e) != _norm(kept)]
         return table, positions, extra
     _, _, _, table, cols, missing, extra = best
     shown = ", ".join(h.strip() for h in header[:12]) + (" …" if len(header) > 12 else "")
@@ -79,7 +88,7 @@ def read_csv(text: str, path: Path) -> RawTable:
     df = df.loc[keep].reset_index(drop=True)
     lines = lines[keep]
     cols = _csv_tables()[table]
-    df = df[cols]
+    df = df[cols + [c for c in KEPT_DERIVED.get(table, ()) if c in df.columns]]
     notes = []
     if extra:
         notes.append(f"extra columns not used by DfE: {', '.join(extra)}")

@@ -165,3 +165,22 @@ def test_243_urn_outside_england():
     r = eps({}, {"PL_POST": "CF10 1AA"}, {"PL_POST": "EH1 1AA", "URN": ""}, {"PL_POST": "JE2 3AB", "URN": "XXXXXXX"},
             {"PL_POST": "ZZ9 9ZZ"}, year="2025/26")
     assert flagged(r, "243") == {"Episodes": [1, 3]}
+
+
+def test_411_exported_location_must_agree_with_la_of_placement():
+    r = make_903({"Episodes": [
+        {**E, "PL_POST": "TW1 3AA", "PL_LOCATION": "IN"},  # Richmond, responsible LA: agrees
+        {**E, "PL_POST": "SW1A 1AA", "PL_LOCATION": "IN"},  # Westminster but IN: disagrees
+        {**E, "PL_POST": "TW1 3AA", "PL_LOCATION": "OUT"},  # disagrees
+        {**E, "PL_POST": "ZZ9 9ZZ", "PL_LOCATION": "OUT"},  # unknown postcode: not evaluated
+        {**E, "PL_POST": "SW1A 1AA", "PL_LOCATION": "OUT", "PL_LA": "E09000027"},  # exported PL_LA wins: disagrees
+    ]}, la=RICHMOND)
+    assert flagged(r, "411") == {"Episodes": [1, 2, 4]}
+
+
+def test_411_not_run_without_exported_location():
+    from validator.engine import run
+
+    result = run(eps({}), select=["411"])
+    assert result.rules_run == [] and result.rules_skipped[0][0] == "411"
+    assert "no PL_LOCATION column" in result.rules_skipped[0][1]
