@@ -12,6 +12,7 @@ import pandas as pd
 
 from validator.errors import UserError
 from validator.ingest.raw import RawTable
+from validator.ingest.typing import blank_cells
 from validator.spec import spec
 
 
@@ -83,7 +84,7 @@ def read_csv(text: str, path: Path) -> RawTable:
     df.columns = [positions[i] for i in sorted(positions)]
     # Line numbers before blank rows are dropped: data row i sits on line i + 2.
     lines = np.arange(2, len(df) + 2)
-    keep = (df.apply(lambda c: c.str.strip() != "")).any(axis=1).to_numpy() if len(df) else np.array([], bool)
+    keep = ~np.logical_and.reduce([blank_cells(df[c]) for c in df.columns]) if len(df) else np.array([], bool)
     dropped = int((~keep).sum())
     df = df.loc[keep].reset_index(drop=True)
     lines = lines[keep]

@@ -93,49 +93,89 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
+def blank_cells(values: pd.Series) -> np.ndarray:
+    """True where a cell is empty or only spaces. Decided once per distinct value (fast)."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    blank = np.fromiter((not str(u).strip() for u in uniques), dtype=bool, count=len(uniques))
+    return np.where(codes >= 0, blank.take(np.maximum(codes, 0)) if len(uniques) else True, True)
+
+
+def _normalise_column(spec: ReturnSpec, table: str, col, written: pd.Series, notes: list) -> dict[str, pd.Series]:
+    """One DfE column: cleaned text, the typed value beside it, and a note per kind of change.
+
+    Every decision is taken once per distinct value written (a column holds few: codes, dates)
+    and spread back to the rows, which keeps large returns fast."""
+    codes, uniques = pd.factorize(written.to_numpy(dtype=object))
+    n = len(uniques)
+    per_value = np.bincount(codes[codes >= 0], minlength=n)
+    valid_codes = {code for code, _, _ in spec._codes.get(col.name, [])}
+    numberish = col.type in _NUMBERISH_TYPES
+    kinds = {k: np.zeros(n, dtype=bool) for k in _DFE_SAYS}
+    cleaned: list[str | None] = []
+    for i, u in enumerate(uniques):
+        text = u if isinstance(u, str) else str(u)
+        t = text.strip()
+        if t and t != text:
+            kinds["spaces"][i] = True
+        if not t:
+            cleaned.append(None)
+            continue
+        if t.upper() in BLANK_TOKENS and t not in valid_codes:
+            kinds["blank-token"][i] = True
+            cleaned.append(None)
+            continue
+        if numberish and _EXCEL_NUMBER.fullmatch(t):
+            kinds["excel-number"][i] = True
+            t = t.split(".", 1)[0]
+        cleaned.append(t)
+    unique_text = pd.Series(cleaned, dtype="string")
+    take = np.maximum(codes, 0)
+    missing = codes < 0
+
+    def spread(values: np.ndarray, fill):
+        out = values.take(take) if n else np.full(len(codes), fill, dtype=values.dtype)
+        if missing.any():
+            out = out.copy()
+            out[missing] = fill
+        return out
+
+    out = {col.name: pd.Series(spread(unique_text.to_numpy(dtype=object), None), index=written.index, dtype="string")}
+    if col.type == "date":
+        dates = parse_dates(unique_text, spec.ret)
+        serial = unique_text.str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
+        in_layout = unique_text.str.fullmatch(DATE_LAYOUT[spec.ret]).fillna(False).to_numpy(dtype=bool)
+        parsed = dates.notna().to_numpy()
+        kinds["excel-serial-date"] = parsed & serial
+        kinds["date-layout"] = parsed & ~in_layout & ~serial
+        out[col.name + "_date"] = pd.Series(spread(dates.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT")),
+                                            index=written.index)
+    elif col.type == "integer":
+        nums = pd.to_numeric(unique_text, errors="coerce").astype("float64").to_numpy()
+        out[col.name + "_num"] = pd.Series(spread(nums, np.nan), index=written.index)
+    layout = "dd/mm/yyyy" if spec.ret == "ssda903" else "yyyy-mm-dd"
+    for kind, flags in kinds.items():
+        count = int(per_value[flags].sum()) if n else 0
+        if count:
+            examples = [str(v) for v in uniques[flags][:3]]
+            notes.append(Normalisation(table, col.name, kind, count, examples, _DFE_SAYS[kind].format(layout=layout)))
+    return out
+
+
 def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Normalisation]]:
     """The rules' frame for one table from its raw text cells (index = data row), and what changed."""
     cols: dict[str, pd.Series] = {}
     notes: list[Normalisation] = []
     known = {c.name: c for c in spec.columns.get(table, [])}
-
-    def note(column, kind, mask, source):
-        count = int(mask.sum())
-        if count:
-            layout = "dd/mm/yyyy" if spec.ret == "ssda903" else "yyyy-mm-dd"
-            notes.append(Normalisation(table, column, kind, count, _examples(source, mask),
-                                       _DFE_SAYS[kind].format(layout=layout)))
-
     for name in raw.columns:
         col = known.get(name)
         if name in KEY_COLUMNS or (col is not None and col.type == "key"):
             cols[name] = raw[name].astype("int64")
-            continue
-        written = raw[name].astype("string")
-        text = clean_text(written)
-        if col is None:
-            cols[name] = text
-            continue
-        note(name, "spaces", text.notna() & (written.fillna("") != text.fillna("")), written)
-        upper = text.str.upper()
-        valid_codes = {code for code, _, _ in spec._codes.get(name, [])}
-        blank_like = upper.isin(BLANK_TOKENS) & ~text.isin(valid_codes)
-        note(name, "blank-token", blank_like, written)
-        text = text.mask(blank_like)
-        if col.type in _NUMBERISH_TYPES:
-            whole = text.str.fullmatch(_EXCEL_NUMBER).fillna(False).astype(bool)
-            note(name, "excel-number", whole, written)
-            text = text.where(~whole, text.str.replace(r"\.0+$", "", regex=True))
-        cols[name] = text
-        if col.type == "date":
-            dates = parse_dates(text, spec.ret)
-            cols[name + "_date"] = dates
-            in_layout = text.str.fullmatch(DATE_LAYOUT[spec.ret]).fillna(False).astype(bool)
-            serial = text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
-            note(name, "excel-serial-date", dates.notna() & serial, written)
-            note(name, "date-layout", dates.notna() & ~in_layout & ~serial, written)
-        elif col.type == "integer":
-            cols[name + "_num"] = pd.to_numeric(text, errors="coerce").astype("float64")
+        elif col is None:
+            cols[name] = clean_text(raw[name])
+        else:
+            cols.update(_normalise_column(spec, table, col, raw[name], notes))
+    order = {k: i for i, k in enumerate(_DFE_SAYS)}
+    notes.sort(key=lambda x: (list(raw.columns).index(x.column), order[x.kind]))
     return pd.DataFrame(cols, index=raw.index), notes
 
 

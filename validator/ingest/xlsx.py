@@ -17,6 +17,7 @@ import pandas as pd
 from validator.errors import UserError
 from validator.ingest.csv903 import match_table
 from validator.ingest.raw import RawTable
+from validator.ingest.typing import blank_cells
 
 HEADER_SEARCH_ROWS = 20  # title rows above the header are skipped, up to this many
 
@@ -60,7 +61,7 @@ def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
         cols = [positions[i] for i in sorted(positions)]
         cells = pd.DataFrame([[r[i] if i < len(r) else "" for i in sorted(positions)] for r in body], columns=cols, dtype=str)
         lines = np.arange(header_at + 2, header_at + 2 + len(cells))
-        keep = cells.apply(lambda c: c.str.strip() != "").any(axis=1).to_numpy() if len(cells) else np.zeros(0, bool)
+        keep = ~np.logical_and.reduce([blank_cells(cells[c]) for c in cells.columns]) if len(cells) else np.zeros(0, bool)
         hidden_rows = [n for n in lines[keep] if ws.row_dimensions[int(n)].hidden]
         hidden_cols = [ws.cell(row=header_at + 1, column=i + 1).value for i in sorted(positions)
                        if ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].hidden]
