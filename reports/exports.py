@@ -120,4 +120,35 @@ def write_xlsx(result: RunResult, findings: pd.DataFrame, path: str) -> None:
             "; ".join(f"{k}={_cell(v)}" for k, v in x.values.items()), _cell(x.file),
             None if _cell(x.line) == "" else int(x.line), _cell(x.path)] for x in findings.itertuples(index=False)),
           [10, 9, 60, 14, 16, 9, 7, 24, 40, 30, 7, 40])
+    _preview_sheets(r, sheet)
     wb.save(path)
+
+
+PREVIEW_CHILD_ROWS = 1_000_000  # Excel's sheet limit is 1,048,576 rows
+
+
+def _preview_sheets(r, sheet) -> None:
+    """What DfE will publish (reports/preview): headline figures, tables, and the children behind each."""
+    from itertools import chain, islice
+
+    from reports.preview import masked, options, preview_of
+
+    p = masked(preview_of(r), options(r)["masker"])
+    if p.error:
+        sheet("Preview", ["Note"], [[p.error]], [100])
+        return
+    sheet("Preview measures", ["Measure", "Figure", "Group", "Unit", "This year", "Of (denominator)", "Per cent",
+                               "As published", "Published %", "Last year", "Change", "Change %", "Threshold %",
+                               "Flagged", "Confidence", "Definition"],
+          ([m.id, m.label, m.group, m.unit, m.value, m.denominator, m.percent, m.published, m.published_percent,
+            m.previous_value, m.change, m.change_pct, None if m.threshold is None else round(m.threshold * 100, 1),
+            "yes" if m.flagged else "", m.confidence, m.definition] for m in p.measures),
+          [34, 50, 22, 12, 10, 10, 9, 12, 10, 10, 9, 9, 10, 8, 12, 80])
+    sheet("Preview tables", ["Table", "Title", "Group", "Unit", "Category", "Number", "As published"],
+          ([t.id, t.title, t.group, t.unit, c.label, c.value, c.published]
+           for t in p.tables for c in t.rows + ([t.total] if t.total else [])),
+          [22, 60, 22, 12, 50, 10, 12])
+    rows = chain(([m.id, "", c] for m in p.measures for c in m.children),
+                 ([t.id, c.label, x] for t in p.tables for c in t.rows for x in c.children))
+    sheet("Preview children", ["Measure or table", "Category", "Child"], islice(rows, PREVIEW_CHILD_ROWS), [34, 50, 16])
+    sheet("Preview method", ["Topic", "Note"], ([a, b] for a, b in p.notes), [36, 120])

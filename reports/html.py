@@ -22,6 +22,7 @@ from validator.spec import spec
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PER_RULE_LIMIT = 200  # findings embedded per rule; the XLSX, CSV and JSON outputs hold all of them
 CHILD_VIEW_LIMIT = 1000  # children whose full record is embedded (most findings first)
+PREVIEW_DRILL_LIMIT = 500  # child ids listed under each preview figure; the XLSX and JSON list all
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
 RETURN_NAMES = {"ssda903": "SSDA903 (children looked after)", "cin": "CIN census"}
@@ -127,6 +128,7 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
                          "queries": int((g["severity"] == "query").sum()), "rows": int(g["row"].nunique()),
                          "rules": ", ".join(dict.fromkeys(g["rule"]))})
     views, n_children = _child_views(result, findings, masker)
+    preview = _preview(r, masker)
     return _env.get_template("report.html.j2").render(
         r=r, s=s, ready=s["errors"] == 0, by_rule=by_rule, by_child=by_child, by_table=by_table,
         views=views, embedded_children=len(views), n_children=n_children, per_rule_limit=PER_RULE_LIMIT,
@@ -136,7 +138,23 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
         when=time.strftime("%Y-%m-%d %H:%M"), elapsed=elapsed, masked=masker is not None,
         return_name=RETURN_NAMES[r.kind], rule_codes=[g["code"] for g in by_rule],
         tables=sorted({g["table"] for g in by_table}),
+        preview=preview, preview_groups=_preview_groups(preview), child_views={v["id"] for v in views},
+        drill_limit=PREVIEW_DRILL_LIMIT,
     )
+
+
+def _preview(r, masker):
+    """The processed-output preview (reports/preview), with child ids masked as the report is."""
+    from reports.preview import masked, preview_of
+
+    return masked(preview_of(r), masker)
+
+
+def _preview_groups(preview) -> list[tuple[str, list]]:
+    groups: dict[str, list] = {}
+    for t in preview.tables:
+        groups.setdefault(t.group, []).append(t)
+    return list(groups.items())
 
 
 def write_html(result: RunResult, findings: pd.DataFrame, path: str, elapsed: float | None = None, masker=None) -> None:

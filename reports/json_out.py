@@ -61,7 +61,17 @@ def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
         "normalisations": normalisations(r),
         "findings": out_findings,
         "summary": summary(findings),
+        **_measures(r),
     }
+
+
+def _measures(r) -> dict:
+    """The processed-output preview: "measures" (id, label, value, previous_value, children) and the
+    detail behind them ("preview": units, shares, change flags, as-published values, tables)."""
+    from reports.preview import masked, options, preview_of
+
+    p = masked(preview_of(r), options(r)["masker"])
+    return {"measures": p.measures_json(), "preview": p.detail_json()}
 
 
 def write_json(result: RunResult, findings: pd.DataFrame, path: str) -> None:

@@ -43,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--mask", action="store_true", help="replace child ids and personal values with pseudonyms")
     v.add_argument("--mask-key", metavar="TEXT", help="secret that keeps --mask pseudonyms the same across runs")
     v.add_argument("--fail-on", choices=["error", "query", "never"], default="error")
+    v.add_argument("--change-threshold", metavar="PCT",
+                   help="flag a headline figure that moved by more than PCT%% since last year "
+                        "(one number for all, or MEASURE=PCT,... per measure)")
+    v.add_argument("--published", action="store_true",
+                   help="show the preview figures as DfE would publish them (rounded and suppressed)")
     v.add_argument("--profile", metavar="FILE", help="write the time per phase and the slowest rules (JSON)")
     v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
     v.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes (comma separated)")
@@ -60,13 +65,19 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="validate a bundled synthetic sample and write report.html")
     d.add_argument("--return", dest="ret", choices=["ssda903", "cin"], default="ssda903")
     d.add_argument("--html", metavar="FILE", default="report.html")
+
+    s = sub.add_parser("serve", help="open a local web page for checking a return without the command line")
+    s.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    s.add_argument("--no-browser", action="store_true", help="print the address; do not open a web browser")
+    s.add_argument("--max-upload-mb", type=int, default=200, metavar="MB", help="largest upload of one check")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
-        return {"validate": cmd_validate, "rules": cmd_rules, "explain": cmd_explain, "demo": cmd_demo}[args.command](args)
+        return {"validate": cmd_validate, "rules": cmd_rules, "explain": cmd_explain, "demo": cmd_demo,
+                "serve": cmd_serve}[args.command](args)
     except UserError as e:
         print(f"returncheck: {e}", file=sys.stderr)
         return EXIT_CANNOT
@@ -114,6 +125,10 @@ def _write_outputs(args, result, findings, elapsed) -> list[str]:
         masker = Masker(args.mask_key)
     plain = findings
     findings = masker.findings(findings) if masker else findings
+    from reports.preview import configure
+
+    configure(result.ret, change_threshold=getattr(args, "change_threshold", None),
+              published=getattr(args, "published", False), masker=masker)
     writers = [
         (args.json, lambda p: json_out.write_json(result, findings, p)),
         (getattr(args, "csv", None), lambda p: exports.write_csv(findings, p)),
@@ -164,6 +179,9 @@ def _print_summary(result, findings, out=sys.stdout) -> None:
 
 def cmd_validate(args) -> int:
     start = time.perf_counter()
+    from reports.preview import parse_thresholds
+
+    parse_thresholds(args.change_threshold)  # a bad --change-threshold stops here, before the work
     phases: dict[str, float] = {}
     result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
                                 ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases)
@@ -192,6 +210,12 @@ def cmd_demo(args) -> int:
     _print_summary(result, findings)
     print(f"Wrote {args.html}: open it in a web browser.")
     return EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    from validator.serve import serve
+
+    return serve(port=args.port, open_browser=not args.no_browser, max_upload_mb=args.max_upload_mb)
 
 
 def _rule_rows(ret: str, year: str | None) -> list[dict]:

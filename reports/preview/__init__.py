@@ -1,0 +1,331 @@
+"""Preview of DfE's processed output: the headline figures and tables DfE derives from a return,
+computed from the return being checked, with last year's figure beside each headline when last
+year's tables were given (--previous), a flag when the change passes a threshold, and the figures
+as DfE would publish them (publish.py).
+
+    p = compute(r)            # Preview: p.measures (Measure), p.tables (PreviewTable), p.notes
+    p = preview_of(r)         # the same, computed once per Return with the options set by configure()
+
+Every figure keeps the child ids behind it (CHILD for SSDA903, LAchildID for CIN) so the report can
+drill down. Definitions live in ssda903.py / cin.py (measures) and validator/derive/preview.py
+(periods of care, placements, episodes of need, working days); method_notes() lists every choice.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from reports.preview import publish
+from validator.model import LAST
+
+NOT_KNOWN = "Not known"
+# Change flags: flag when |this year - last year| is at least MIN_ABS_CHANGE and more than the
+# measure's threshold (a fraction of last year's value). DfE does not publish its tolerances [C];
+# these defaults are ours, chosen by how much each figure usually moves in a year.
+MIN_ABS_CHANGE = 5
+DEFAULT_THRESHOLDS = {
+    # SSDA903
+    "cla_at_31_march": 0.10, "started_in_year": 0.20, "ceased_in_year": 0.20, "adopted_in_year": 0.30,
+    "continuously_looked_after_12_months": 0.10, "care_leavers_17_to_21": 0.15,
+    "missing_or_away_children": 0.25, "three_or_more_placements": 0.25,
+    # CIN
+    "cin_at_31_march": 0.10, "referrals_in_year": 0.15, "re_referrals_within_12_months": 0.25,
+    "assessments_completed": 0.15, "assessments_within_45_working_days": 0.15, "section_47_enquiries": 0.20,
+    "icpcs": 0.20, "icpcs_within_15_working_days": 0.20, "cpp_started": 0.20, "cpp_ended": 0.20,
+    "cpp_at_31_march": 0.15, "cpp_second_or_subsequent": 0.30,
+}
+FALLBACK_THRESHOLD = 0.20
+
+
+@dataclass
+class Measure:
+    """One headline figure. `value` counts `unit` (children unless said otherwise); `children` are the
+    child ids behind it; `denominator` (same unit as DfE's share) makes it a share where DfE publishes one."""
+
+    id: str
+    label: str
+    value: float | int | None
+    previous_value: float | int | None = None
+    children: list[str] = field(default_factory=list)
+    definition: str = ""
+    group: str = ""
+    unit: str = "children"
+    denominator: int | None = None
+    previous_denominator: int | None = None
+    confidence: str = "confirmed"  # confirmed | inferred | provisional
+    threshold: float | None = None
+    change: float | None = None
+    change_pct: float | None = None
+    flagged: bool = False
+    published: str = ""
+    published_percent: str | None = None
+    percent: float | None = None
+
+    def as_json(self) -> dict:
+        """The JSON contract: exactly id, label, value, previous_value, children."""
+        return {"id": self.id, "label": self.label, "value": self.value, "previous_value": self.previous_value,
+                "children": list(self.children)}
+
+    def detail_json(self) -> dict:
+        return {"id": self.id, "group": self.group, "unit": self.unit, "denominator": self.denominator,
+                "percent": self.percent, "previous_denominator": self.previous_denominator,
+                "change": self.change, "change_pct": self.change_pct, "threshold": self.threshold,
+                "change_flag": self.flagged, "published": self.published,
+                "published_percent": self.published_percent, "confidence": self.confidence,
+                "definition": self.definition}
+
+
+@dataclass
+class Cell:
+    label: str
+    value: int
+    children: list[str] = field(default_factory=list)
+    published: str = ""
+
+
+@dataclass
+class PreviewTable:
+    id: str
+    title: str
+    group: str
+    rows: list[Cell]
+    unit: str = "children"
+    dimension: str = ""
+    total: Cell | None = None
+    note: str = ""
+
+
+@dataclass
+class Preview:
+    kind: str
+    year: str
+    measures: list[Measure]
+    tables: list[PreviewTable]
+    notes: list[tuple[str, str]]  # (topic, method note)
+    warnings: list[Cell] = field(default_factory=list)  # things to look at, with their children
+    has_previous: bool = False
+    show_published: bool = False
+    error: str | None = None
+
+    def measure(self, mid: str) -> Measure:
+        return next(m for m in self.measures if m.id == mid)
+
+    def measures_json(self) -> list[dict]:
+        return [m.as_json() for m in self.measures]
+
+    def detail_json(self) -> dict:
+        return {"year": self.year, "has_previous": self.has_previous, "error": self.error,
+                "measures": [m.detail_json() for m in self.measures],
+                "tables": [{"id": t.id, "title": t.title, "group": t.group, "unit": t.unit,
+                            "rows": [{"label": c.label, "value": c.value, "published": c.published} for c in t.rows],
+                            "total": None if t.total is None else {"value": t.total.value, "published": t.total.published},
+                            "note": t.note} for t in self.tables],
+                "warnings": [{"label": w.label, "value": w.value} for w in self.warnings],
+                "notes": [{"topic": a, "note": b} for a, b in self.notes]}
+
+
+# ------------------------------------------------------------------ helpers used by the return modules
+
+
+def ids(values) -> list[str]:
+    """Sorted distinct child ids as text (blank ids left out): shorter ids first, so numeric ids read
+    in numeric order. The ids are already cleaned by ingest (trimmed, blank -> <NA>)."""
+    arr = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
+    if not len(arr):
+        return []
+    u = pd.unique(arr[~pd.isna(arr)]).astype(str)
+    u = u[u != ""]
+    return u[np.lexsort((u, np.char.str_len(u)))].tolist()
+
+
+def breakdown(tid: str, title: str, group: str, frame: pd.DataFrame, by: str, id_col: str, *,
+              unit: str = "children", order: list[str] | None = None, labels: dict | None = None,
+              dimension: str = "", note: str = "", count_rows: bool = False, total: bool = True) -> PreviewTable:
+    """A table of `frame` by the values of column `by` (blank -> "Not known"): per category the number
+    of distinct `id_col` (or rows with `count_rows`) and the ids behind it. `order` fixes the order of
+    the categories shown first (each shown even when 0); `labels` maps a category to its label."""
+    # factorize once: categories and ids become integer codes; distinct (category, id) pairs are
+    # sorted by category then by the id's display order and split into one array per category
+    raw_cats = frame[by].to_numpy(dtype=object) if len(frame) else np.array([], dtype=object)
+    cat_codes, cat_values = pd.factorize(pd.Series(raw_cats).where(pd.notna(raw_cats), NOT_KNOWN).astype(str))
+    id_codes, id_values = pd.factorize(pd.Series(frame[id_col].to_numpy(dtype=object) if len(frame) else [], dtype=object))
+    names = np.asarray(id_values, dtype=object).astype(str)
+    rank = np.empty(len(names), dtype=np.int64)
+    rank[np.lexsort((names, np.char.str_len(names)))] = np.arange(len(names))
+    k = len(cat_values)
+    rows_per_cat = np.bincount(cat_codes, minlength=k) if k else np.array([], dtype=np.int64)
+    pairs = pd.DataFrame({"c": cat_codes, "i": id_codes})
+    pairs = pairs[(pairs["i"] >= 0) & (names[pairs["i"]] != "" if len(names) else False)].drop_duplicates()
+    pairs = pairs.iloc[np.lexsort((rank[pairs["i"].to_numpy()], pairs["c"].to_numpy()))] if len(pairs) else pairs
+    kids_per_cat = np.bincount(pairs["c"], minlength=k) if k else np.array([], dtype=np.int64)
+    split = np.split(names[pairs["i"].to_numpy()] if len(pairs) else np.array([], dtype=str), np.cumsum(kids_per_cat)[:-1]) if k else []
+    index = {c: j for j, c in enumerate(cat_values)}
+    values = rows_per_cat if count_rows else kids_per_cat
+    seen = list(order or [])
+    rest = sorted(c for c in cat_values if c not in seen and c != NOT_KNOWN)
+    cats_out = seen + rest + ([NOT_KNOWN] if NOT_KNOWN in index and NOT_KNOWN not in seen else [])
+    rows = []
+    for c in cats_out:  # one Cell per category shown
+        j = index.get(c)
+        rows.append(Cell(label=str((labels or {}).get(c, c)), value=0 if j is None else int(values[j]),
+                         children=[] if j is None else split[j].tolist()))
+    tot = None
+    if total:
+        all_ids = ids(frame[id_col]) if len(frame) else []
+        tot = Cell(label="Total", value=len(frame) if count_rows else len(all_ids), children=all_ids)
+    return PreviewTable(id=tid, title=title, group=group, rows=rows, unit=unit, dimension=dimension, total=tot, note=note)
+
+
+def bands(values: pd.Series, edges: list[float], names: list[str]) -> pd.Series:
+    """Label numeric values with bands [edges[i], edges[i+1]) named names[i]; NaN stays NaN."""
+    out = pd.cut(values.astype("float64"), bins=edges, labels=names, right=False)
+    return out.astype("object").where(out.notna(), None)
+
+
+AGE_EDGES, AGE_NAMES = [0, 1, 5, 10, 16, 200], ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
+
+
+def age_band(age: pd.Series) -> pd.Series:
+    return bands(age, AGE_EDGES, AGE_NAMES)
+
+
+# ------------------------------------------------------------------ compute
+
+
+def _module(kind: str):
+    if kind == "cin":
+        from reports.preview import cin as mod
+    else:
+        from reports.preview import ssda903 as mod
+    return mod
+
+
+def _finish(m: Measure, kind: str, thresholds: dict[str, float]) -> None:
+    m.threshold = thresholds.get(m.id, DEFAULT_THRESHOLDS.get(m.id, FALLBACK_THRESHOLD))
+    m.published = publish.count(m.value, kind)
+    if m.denominator is not None:
+        m.percent = None if not m.denominator else round(100.0 * m.value / m.denominator, 4)
+        m.published_percent = publish.percent(m.value, m.denominator, kind)
+    if m.previous_value is not None and m.value is not None:
+        m.change = m.value - m.previous_value
+        m.change_pct = None if not m.previous_value else round(100.0 * m.change / m.previous_value, 1)
+        big = abs(m.change) >= MIN_ABS_CHANGE
+        if m.previous_value:
+            m.flagged = big and abs(m.change) / m.previous_value > m.threshold
+        else:
+            m.flagged = big
+
+
+def has_previous(r) -> bool:
+    key = "CINdetails" if r.kind == "cin" else "Episodes"
+    return r.has(key + LAST)
+
+
+def compute(r, thresholds: dict[str, float] | None = None, show_published: bool = False) -> Preview:
+    """The preview of Return `r`: this year's measures and tables, last year's measures when last
+    year's tables are there."""
+    mod = _module(r.kind)
+    measures = mod.measures(r, "", r.year)
+    prev = has_previous(r)
+    if prev:
+        last = {m.id: m for m in mod.measures(r, LAST, r.year.previous)}
+        for m in measures:
+            if m.id in last:
+                m.previous_value = last[m.id].value
+                m.previous_denominator = last[m.id].denominator
+    for m in measures:
+        _finish(m, r.kind, thresholds or {})
+    tables = mod.tables(r)
+    for t in tables:
+        shown, shown_total = publish.table([c.value for c in t.rows], r.kind, None if t.total is None else t.total.value)
+        for c, s in zip(t.rows, shown):
+            c.published = s
+        if t.total is not None:
+            t.total.published = shown_total
+    notes = mod.method_notes(r) + [
+        ("Change flags", f"A headline figure is flagged when it moved by at least {MIN_ABS_CHANGE} and by more "
+                         "than its threshold (a share of last year's figure; defaults per measure, set with "
+                         "--change-threshold). DfE does not publish its own tolerances."),
+        ("As published", (publish.__doc__ or "").strip()),
+    ]
+    return Preview(kind=r.kind, year=r.year.label, measures=measures, tables=tables, notes=notes,
+                   warnings=mod.warnings(r), has_previous=prev, show_published=show_published)
+
+
+def parse_thresholds(text: str | None) -> dict[str, float]:
+    """--change-threshold: "15" (per cent, every measure) or "cla_at_31_march=5,referrals_in_year=20"."""
+    if not text:
+        return {}
+    from validator.errors import UserError
+
+    out: dict[str, float] = {}
+    for part in str(text).split(","):
+        part = part.strip()
+        if not part:
+            continue
+        key, _, val = part.rpartition("=")
+        try:
+            pct = float(val.strip().rstrip("%"))
+        except ValueError:
+            raise UserError(f"--change-threshold '{part}' is not a percentage; write e.g. 15 or cla_at_31_march=10.")
+        if pct < 0 or math.isnan(pct):
+            raise UserError(f"--change-threshold '{part}': the percentage must be 0 or more.")
+        if key:
+            if key.strip() not in DEFAULT_THRESHOLDS:
+                raise UserError(f"--change-threshold: '{key.strip()}' is not a measure id "
+                                f"({', '.join(DEFAULT_THRESHOLDS)}).")
+            out[key.strip()] = pct / 100
+        else:
+            out.update({k: pct / 100 for k in DEFAULT_THRESHOLDS})
+    return out
+
+
+def configure(r, change_threshold: str | dict | None = None, published: bool = False, masker=None) -> None:
+    """Options the outputs share (set once by the command line before writing them)."""
+    th = change_threshold if isinstance(change_threshold, dict) else parse_thresholds(change_threshold)
+    r.__dict__["_preview_options"] = {"thresholds": th, "published": bool(published), "masker": masker}
+    r.__dict__.pop("_preview", None)
+
+
+def options(r) -> dict:
+    return r.__dict__.get("_preview_options", {"thresholds": {}, "published": False, "masker": None})
+
+
+def preview_of(r) -> Preview:
+    """compute(r) once per Return with the configured options. A preview that cannot be computed
+    never stops the report: it comes back empty with `error` set."""
+    if "_preview" not in r.__dict__:
+        o = options(r)
+        try:
+            p = compute(r, o["thresholds"], o["published"])
+        except Exception as e:  # noqa: BLE001 - the findings must still be written
+            p = Preview(kind=r.kind, year=r.year.label, measures=[], tables=[], notes=[],
+                        error=f"the preview could not be computed ({type(e).__name__}: {e})")
+        r.__dict__["_preview"] = p
+    return r.__dict__["_preview"]
+
+
+def masked(p: Preview, masker) -> Preview:
+    """A copy of the preview with every child id replaced by its pseudonym."""
+    if masker is None:
+        return p
+    import copy
+
+    q = copy.deepcopy(p)
+    ps = masker.pseudonym
+    for m in q.measures:
+        m.children = [ps(c) for c in m.children]
+    for t in q.tables:
+        for c in t.rows + ([t.total] if t.total else []):
+            c.children = [ps(x) for x in c.children]
+    for w in q.warnings:
+        w.children = [ps(x) for x in w.children]
+    return q
+
+
+__all__ = ["Measure", "Cell", "PreviewTable", "Preview", "compute", "configure", "preview_of", "masked",
+           "parse_thresholds", "breakdown", "ids", "bands", "age_band", "NOT_KNOWN", "DEFAULT_THRESHOLDS"]
