@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup, escape
 
 import validator
 from validator.engine import RunResult
@@ -50,6 +51,21 @@ def _finding_rows(f: pd.DataFrame) -> list[dict]:
         "shown_values": "; ".join(f"{k} = {_blank(v) or '(blank)'}" for k, v in x.values.items()),
         "file": _blank(x.file), "line": _blank(x.line), "path": _blank(x.path),
     } for x in f.itertuples(index=False)]
+
+
+def _drill_html(ids: list, child_views: set, limit: int) -> Markup:
+    """The children behind one figure, as a closed <details> list; ids with a record in this report
+    link to it. Built here rather than in Jinja: a large return has tens of thousands of ids."""
+    if not ids:
+        return Markup('<span class="small">none</span>')
+    n = len(ids)
+    parts = []
+    for c in ids[:limit]:
+        text = escape(c)
+        parts.append(f'<a href="#{anchor("child", c)}">{text}</a>' if c in child_views else f"<span>{text}</span>")
+    more = (f" <em>and {n - limit} more (the XLSX and JSON outputs list every child)</em>" if n > limit else "")
+    return Markup(f'<details class="drill"><summary>{n} child{"" if n == 1 else "ren"}</summary>'
+                  f'<p class="ids">{" ".join(parts)}{more}</p></details>')
 
 
 def _child_views(result: RunResult, findings: pd.DataFrame, masker) -> tuple[list[dict], int]:
@@ -106,9 +122,10 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     s = summary(findings)
     year = r.year.label
     by_rule = []
+    groups = dict(tuple(shown.groupby("rule", sort=False)))
     for v in result.rules_run:
-        f = shown[shown["rule"] == v.code]
-        if f.empty:
+        f = groups.get(v.code)
+        if f is None:
             continue
         by_rule.append({
             "code": v.code, "severity": f["severity"].iloc[0], "message": v.meta.message_for(year),
@@ -128,6 +145,7 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
                          "queries": int((g["severity"] == "query").sum()), "rows": int(g["row"].nunique()),
                          "rules": ", ".join(dict.fromkeys(g["rule"]))})
     views, n_children = _child_views(result, findings, masker)
+    view_ids = {v["id"] for v in views}
     preview = _preview(r, masker)
     return _env.get_template("report.html.j2").render(
         r=r, s=s, ready=s["errors"] == 0, by_rule=by_rule, by_child=by_child, by_table=by_table,
@@ -139,6 +157,7 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
         return_name=RETURN_NAMES[r.kind], rule_codes=[g["code"] for g in by_rule],
         tables=sorted({g["table"] for g in by_table}),
         preview=preview, preview_groups=_preview_groups(preview), child_views={v["id"] for v in views},
+        drill_html=lambda ids: _drill_html(ids, view_ids, PREVIEW_DRILL_LIMIT),
         drill_limit=PREVIEW_DRILL_LIMIT,
     )
 
