@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                         "(one number for all, or MEASURE=PCT,... per measure)")
     v.add_argument("--published", action="store_true",
                    help="show the preview figures as DfE would publish them (rounded and suppressed)")
+    v.add_argument("--batch", metavar="OUTDIR",
+                   help="PATH holds one sub-folder per authority: validate them in parallel and write "
+                        "OUTDIR/<name>.html, <name>.json and index.html")
     v.add_argument("--profile", metavar="FILE", help="write the time per phase and the slowest rules (JSON)")
     v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
     v.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes (comma separated)")
@@ -177,7 +180,31 @@ def _print_summary(result, findings, out=sys.stdout) -> None:
           f"{s['errors']} errors and {s['queries']} queries across {s['children']} children.", file=out)
 
 
+def cmd_batch(args) -> int:
+    from validator.batch import run_batch
+
+    if len(args.paths) != 1:
+        raise UserError("--batch takes one folder (holding one sub-folder per authority).")
+    rows, elapsed = run_batch(args.paths[0], args.batch, ret=args.ret, year=args.year, la=args.la, ofsted=args.ofsted,
+                              select=args.select, ignore=args.ignore)
+    ok = [r for r in rows if r["status"] == "ok"]
+    print(f"{len(rows)} returns in {elapsed:.1f} s ({len(rows) / elapsed:.1f} per second); "
+          f"{len(ok)} validated, {sum(r['errors'] > 0 for r in ok)} not ready to submit. "
+          f"Index: {Path(args.batch) / 'index.html'}")
+    for r in rows:
+        if r["status"] != "ok":
+            print(f"returncheck: {r['name']}: {r['status']}: {r.get('message', '')}", file=sys.stderr)
+    if len(ok) < len(rows):
+        return EXIT_CANNOT
+    levels = {"error"} if args.fail_on == "error" else {"error", "query"} if args.fail_on == "query" else set()
+    failing = any(r["errors"] for r in ok) if "error" in levels else False
+    failing = failing or ("query" in levels and any(r["queries"] for r in ok))
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
 def cmd_validate(args) -> int:
+    if args.batch:
+        return cmd_batch(args)
     start = time.perf_counter()
     from reports.preview import parse_thresholds
 
