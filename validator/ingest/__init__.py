@@ -8,14 +8,14 @@ import pandas as pd
 
 from validator.errors import UserError
 from validator.ingest.csv903 import read_csv
-from validator.ingest.files import decode, expand, read_bytes, sha256, sniff
+from validator.ingest.files import decode, expand, line_of, read_bytes, sha256, sniff
 from validator.ingest.raw import RawTable, ReadResult
 from validator.ingest.typing import build_frame
 from validator.ingest.xlsx import read_xlsx
 from validator.ingest.xmlread import read_903_xml, read_cin_xml, root_name
 from validator.model import CURRENT, PREVIOUS, InputFile, Return, Table
 from validator.spec import spec
-from validator.years import CollectionYear
+from validator.years import SUPPORTED, CollectionYear
 
 RETURN_NAMES = {"ssda903": "an SSDA903 return", "cin": "a CIN census"}
 
@@ -25,7 +25,12 @@ def read_file(path: Path) -> tuple[ReadResult, InputFile]:
     kind = sniff(data)
     info = InputFile(path=str(path), sha256=sha256(data), size=len(data), kind=kind, year=CURRENT)
     if kind == "binary":
-        raise UserError(f"{path}: not a text, XML or Excel file (binary content); expected CSV, XML or XLSX.")
+        at = data.find(b"\x00")
+        raise UserError(f"{path}: not a CSV, XML or Excel file: it holds binary content (a zero byte at byte {at}, "
+                        f"line {line_of(data, at)}).")
+    if kind == "ole2":
+        raise UserError(f"{path}: an old-format (.xls) or password-protected Excel workbook, which returncheck "
+                        "cannot read; save it as an unprotected .xlsx workbook or as CSV.")
     if kind == "xlsx":
         result = ReadResult(ret="ssda903", tables=read_xlsx(data, path))
     elif kind == "xml":
@@ -143,6 +148,14 @@ def load_return(paths: list[str], previous: list[str] | None = None, kind: str |
     else:
         raise UserError("The collection year cannot be read from the input; give it with --year "
                         "(for example --year 2024/25).")
+    if cy.label not in SUPPORTED:
+        # No rules are registered for other years: going on would "pass" any return (exit 0).
+        if year:
+            raise UserError(f"--year {year}: returncheck checks the collection years {', '.join(SUPPORTED)}.")
+        h = next(r.header for r in results if r.header)
+        raise UserError(f"{infos[0].path}: the census header (ReferenceDate '{h.get('ReferenceDate', '')}', Year "
+                        f"'{h.get('Year', '')}') is not in a collection year returncheck checks "
+                        f"({', '.join(SUPPORTED)}).")
     tables = _tables(results, kind, CURRENT)
     tables.update(_tables(prev_results, kind, PREVIOUS))
     _check_year(kind, cy, tables, results, explicit=bool(year))

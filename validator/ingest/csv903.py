@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -30,18 +31,33 @@ def _csv_tables() -> dict[str, list[str]]:
     return {t: [c.name for c in s.table_columns(t, fmt="csv")] for t in s.table_names}
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A value from the file as it may appear in a message: control characters (terminal escape
+    codes in hostile files) made visible, and cut to `limit` characters."""
+    v = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", value.strip())
+    return v if len(v) <= limit else v[: limit - 1] + "…"
+
+
+def _listed(names: list[str], most: int = 12) -> str:
+    return ", ".join(shown(n) for n in names[:most]) + (" …" if len(names) > most else "")
+
+
 def match_table(header: list[str], path: Path) -> tuple[str, dict[int, str], list[str]]:
     """The table whose columns the header holds: (table, {position: DfE column}, extra columns)."""
     names = [_norm(h) for h in header]
     seen = {}
     for i, n in enumerate(names):
         if n and n in seen:
-            raise UserError(f"{path}: the column '{header[i].strip()}' appears twice in the header row.")
+            raise UserError(f"{path}: the column '{shown(header[i])}' appears twice in the header row.")
         seen[n] = i
     candidates = []
     for table, cols in _csv_tables().items():
         missing = [c for c in cols if _norm(c) not in seen]
-        extra = [header[i].strip() for i, n in enumerate(names) if n and n not in {_norm(c) for c in cols}]
+        known = {_norm(c) for c in cols}  # once per table, not per header cell (headers may be huge)
+        extra = [header[i].strip() for i, n in enumerate(names) if n and n not in known]
         candidates.append((len(missing), len(extra), -len(cols), table, cols, missing, extra))
     candidates.sort()
     best = candidates[0]
@@ -57,33 +73,99 @@ def match_table(header: list[str], path: Path) -> tuple[str, dict[int, str], lis
                 extra = [e for e in extra if _norm(e) != _norm(kept)]
         return table, positions, extra
     _, _, _, table, cols, missing, extra = best
-    shown = ", ".join(h.strip() for h in header[:12]) + (" …" if len(header) > 12 else "")
-    msg = f"{path}: not a recognised SSDA903 table (header: {shown}). Nearest table: {table}"
+    msg = f"{path}: not a recognised SSDA903 table (header: {_listed(header)}). Nearest table: {table}"
     msg += f", missing columns {', '.join(missing)}"
     if extra:
-        msg += f"; extra columns {', '.join(extra)}"
+        msg += f"; extra columns {_listed(extra)}"
     raise UserError(msg + ".")
 
 
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def _record_line(text: str, record: int) -> int:
+    """Physical line on which CSV record `record` starts (1-based; the header is record 1):
+    quoted values may hold line breaks. Only used for messages, so a slow pass is fine."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    line = 1
+    try:
+        for _ in range(record - 1):
+            next(reader)
+            line = reader.line_num + 1
+    except (StopIteration, csv.Error):
+        pass
+    return line
+
+
+def _too_many(path: Path, line: int, saw: int, want: int) -> UserError:
+    return UserError(f"{path}: line {line} has {saw} values but the header row has {want} columns. "
+                     "A value holding a comma must be in double quotes.")
+
+
+def _read_slowly(text: str, path: Path, width: int) -> tuple[pd.DataFrame, np.ndarray, int]:
+    """Rows the fast reader refused for their length, read one by one: values beyond the header's
+    columns are dropped when empty (a trailing comma) and an error naming the line otherwise.
+    Returns the cells, the physical line of each row, and how many rows had empty extras."""
+    rows, lines, trimmed = [], [], 0
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        next(reader)
+        done = reader.line_num
+        for rec in reader:
+            line, done = done + 1, reader.line_num
+            if len(rec) > width:
+                if any(v.strip() for v in rec[width:]):
+                    raise _too_many(path, line, len(rec), width)
+                rec, trimmed = rec[:width], trimmed + 1
+            rows.append(rec + [""] * (width - len(rec)))
+            lines.append(line)
+    except csv.Error as e:
+        raise UserError(f"{path}: line {reader.line_num} cannot be read as CSV ({e}).") from None
+    return pd.DataFrame(rows, columns=range(width), dtype=str), np.asarray(lines, dtype=np.int64), trimmed
+
+
 def read_csv(text: str, path: Path) -> RawTable:
-    first_line = text.split("\n", 1)[0]
+    # The header ends at the first line break of any convention (\r\n, \n, or old Mac \r).
+    end = _LINE_BREAK.search(text)
+    first_line = text[: end.start()] if end else text
     if len(first_line) > 100_000:
         raise UserError(f"{path}: the first line is {len(first_line):,} characters long; "
                         "this is not the header row of an SSDA903 table.")
-    header = next(csv.reader([first_line]), [])
+    try:
+        header = next(csv.reader([first_line]), [])
+    except csv.Error as e:
+        raise UserError(f"{path}: the header row cannot be read as CSV ({e}).") from None
     if not any(h.strip() for h in header):
         raise UserError(f"{path}: the first line is blank; a CSV table must start with its header row.")
     table, positions, extra = match_table(header, path)
+    width, lines, trimmed = len(header), None, 0
     try:
-        df = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, header=0, usecols=sorted(positions), engine="c",
-        )
-    except (pd.errors.ParserError, ValueError) as e:
-        raise UserError(f"{path}: the CSV cannot be read: {str(e).strip()}") from None
+        # Every column is read (not only DfE's) and a row longer than the header is refused
+        # (pandas would otherwise drop its extra values or shift the row silently); such files
+        # are read again row by row so that the message names the line.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
+                skip_blank_lines=False, header=None, skiprows=1, names=range(width), index_col=False, engine="c",
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as e:
+        msg = str(e).strip()
+        if m := re.search(r"EOF inside string starting at row (\d+)", msg):
+            line = _record_line(text, int(m.group(1)) + 1)
+            raise UserError(f"{path}: a double quote opened on line {line} is never closed, so the rest of the "
+                            "file would be one value.") from None
+        if "Expected" not in msg and "Length of header" not in msg:
+            raise UserError(f"{path}: the CSV cannot be read: {shown(msg, 300)}") from None
+        df, lines, trimmed = _read_slowly(text, path, width)
+    if lines is None:
+        # Data row i sits on line i + 2, plus the line breaks inside quoted values of rows above.
+        lines = np.arange(2, len(df) + 2)
+        if '"' in text and len(df):
+            breaks = sum(df[c].str.count(_LINE_BREAK.pattern).to_numpy(dtype=np.int64) for c in df.columns)
+            lines = lines + np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    df = df[sorted(positions)]
     df.columns = [positions[i] for i in sorted(positions)]
-    # Line numbers before blank rows are dropped: data row i sits on line i + 2.
-    lines = np.arange(2, len(df) + 2)
     keep = ~np.logical_and.reduce([blank_cells(df[c]) for c in df.columns]) if len(df) else np.array([], bool)
     dropped = int((~keep).sum())
     df = df.loc[keep].reset_index(drop=True)
@@ -92,7 +174,9 @@ def read_csv(text: str, path: Path) -> RawTable:
     df = df[cols + [c for c in KEPT_DERIVED.get(table, ()) if c in df.columns]]
     notes = []
     if extra:
-        notes.append(f"extra columns not used by DfE: {', '.join(extra)}")
+        notes.append(f"extra columns not used by DfE: {_listed(extra)}")
     if dropped:
         notes.append(f"{dropped} blank row(s) skipped")
+    if trimmed:
+        notes.append(f"{trimmed} row(s) end with empty values beyond the last column (ignored)")
     return RawTable(name=table, cells=df, lines=lines, file=str(path), notes=notes)

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from validator.errors import UserError
-from validator.ingest.csv903 import match_table
+from validator.ingest.csv903 import match_table, shown
 from validator.ingest.raw import RawTable
 from validator.ingest.typing import blank_cells
 
@@ -34,53 +35,99 @@ def _text(v) -> str:
     return str(v)
 
 
-def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
+# A workbook is a ZIP of XML parts. More than this unpacked is refused before openpyxl builds it
+# in memory (a "ZIP bomb" of a few hundred kB can unpack to gigabytes).
+MAX_UNPACKED = 256 * 1024 * 1024
+
+
+def _open(data: bytes, path: Path):
+    """The workbook, or a UserError saying why it is not one we can read."""
+    import warnings
+    import zipfile
+
     from openpyxl import load_workbook
 
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as e:
+        raise UserError(f"{path}: a damaged Excel workbook or ZIP archive ({e}); save it again from Excel.") from None
+    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
+        raise UserError(f"{path}: a ZIP archive, not an Excel workbook (.xlsx); unzip it and give the files inside.")
+    if unpacked > MAX_UNPACKED:
+        raise UserError(f"{path}: the workbook unpacks to {unpacked / 2**20:,.0f} MB; returncheck reads workbooks up to "
+                        f"{MAX_UNPACKED // 2**20} MB unpacked. Save the tables as CSV.")
+    try:
+        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions: not the user's concern
+            warnings.simplefilter("ignore")
+            return load_workbook(io.BytesIO(data), data_only=True)
     except Exception as e:  # noqa: BLE001 - any failure to open is the user's file, not our bug
-        raise UserError(f"{path}: cannot open the workbook ({type(e).__name__}: {e}).") from None
+        raise UserError(f"{path}: cannot open the workbook ({type(e).__name__}: {shown(str(e), 200)}).") from None
+
+
+def _grid(ws) -> dict[int, dict[int, object]]:
+    """{row: {column: value}} of the cells that hold a value (1-based, as Excel numbers them).
+    Read from the cells present, not the sheet's rectangle: one formatted cell at XFD1048576
+    would otherwise make 17 billion empty cells."""
+    grid: dict[int, dict[int, object]] = {}
+    for (r, c), cell in ws._cells.items():  # openpyxl's store of the cells present
+        if cell.value is not None:
+            grid.setdefault(r, {})[c] = cell.value
+    return grid
+
+
+def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
+    wb = _open(data, path)
     tables, ignored = [], []
     for ws in wb.worksheets:
-        rows = [[_text(c) for c in row] for row in ws.iter_rows(values_only=True)]
+        if not hasattr(ws, "_cells"):  # a chart sheet
+            ignored.append(ws.title)
+            continue
+        grid = _grid(ws)
+        row_numbers = sorted(grid)
         found = None
-        for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for r in row_numbers[:HEADER_SEARCH_ROWS]:
+            cells = grid[r]
+            row = [_text(cells.get(c)) for c in range(1, max(cells) + 1)]
             if not any(c.strip() for c in row):
                 continue
             try:
-                found = (i, *match_table(row, Path(f"{path} (sheet {ws.title})")))
+                found = (r, *match_table(row, Path(f"{path} (sheet {ws.title})")))
                 break
             except UserError:
                 continue
         if found is None:
             ignored.append(ws.title)
             continue
-        header_at, table, positions, extra = found
-        body = rows[header_at + 1:]
-        cols = [positions[i] for i in sorted(positions)]
-        cells = pd.DataFrame([[r[i] if i < len(r) else "" for i in sorted(positions)] for r in body], columns=cols, dtype=str)
-        lines = np.arange(header_at + 2, header_at + 2 + len(cells))
+        header_row, table, positions, extra = found
+        order = sorted(positions)
+        cols = [positions[i] for i in order]
+        body = [r for r in row_numbers if r > header_row]
+        cells = pd.DataFrame([[_text(grid[r].get(i + 1)) for i in order] for r in body], columns=cols, dtype=str)
+        lines = np.asarray(body, dtype=np.int64)
         keep = ~np.logical_and.reduce([blank_cells(cells[c]) for c in cells.columns]) if len(cells) else np.zeros(0, bool)
+        blank_rows = (body[-1] - header_row - int(keep.sum())) if body else 0
         hidden_rows = [n for n in lines[keep] if ws.row_dimensions[int(n)].hidden]
-        hidden_cols = [ws.cell(row=header_at + 1, column=i + 1).value for i in sorted(positions)
-                       if ws.column_dimensions[ws.cell(row=1, column=i + 1).column_letter].hidden]
+        hidden_cols = [grid[header_row].get(i + 1) for i in order
+                       if ws.column_dimensions[get_column_letter(i + 1)].hidden]
+        header_at = header_row - 1
         notes = [f"sheet '{ws.title}'"]
         if header_at:
             notes.append(f"header found on row {header_at + 1} (title rows above skipped)")
-        if (~keep).sum():
-            notes.append(f"{int((~keep).sum())} blank row(s) skipped")
+        if blank_rows:
+            notes.append(f"{blank_rows} blank row(s) skipped")
         if hidden_rows:
             notes.append(f"{len(hidden_rows)} hidden row(s) read as data (rows {', '.join(map(str, hidden_rows[:10]))})")
         if hidden_cols:
             notes.append(f"hidden column(s) read as data: {', '.join(map(str, hidden_cols))}")
         if extra:
-            notes.append(f"extra columns not used by DfE: {', '.join(e for e in extra if e)}")
+            notes.append(f"extra columns not used by DfE: {', '.join(shown(e) for e in extra[:12] if e)}")
         tables.append(RawTable(name=table, cells=cells.loc[keep].reset_index(drop=True), lines=lines[keep],
                                file=f"{path} [{ws.title}]", notes=notes))
     if not tables:
         raise UserError(f"{path}: no sheet of this workbook has the header row of an SSDA903 table "
-                        f"(sheets: {', '.join(ignored)}).")
+                        f"(sheets: {', '.join(shown(s) for s in ignored[:12])}).")
     for t in tables[:1]:
         t.notes.extend(f"sheet '{s}' ignored: not an SSDA903 table" for s in ignored)
     return tables

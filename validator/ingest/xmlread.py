@@ -8,6 +8,7 @@ keeps the file line and element path of the element it came from. Namespaces are
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,25 +29,65 @@ def _text(el) -> str:
     return el.text if el is not None and el.text is not None else ""
 
 
-def _iter(data: bytes, path: Path, record: str):
-    """Yield (element, index) for each complete `record` element; clears each after use."""
+def _syntax_error(path: Path, e: etree.XMLSyntaxError) -> UserError:
+    """libxml2's error as one sentence with line and column (its own text repeats them)."""
+    line, col = e.position if getattr(e, "position", None) else (e.lineno, 0)
+    msg = re.sub(r",? line \d+, column \d+\s*$", "", e.msg or str(e)).strip()
+    if "amplification" in msg or "entity" in msg.lower() and "loop" in msg.lower():
+        return UserError(f"{path}: the XML declares entities that would expand enormously (an 'entity expansion' "
+                         "attack or a damaged file); returncheck does not expand them.")
+    if "Excessive depth" in msg:
+        return UserError(f"{path}: the XML is nested more than 256 elements deep (line {line}, column {col}); "
+                         "a return is never that deep.")
+    return UserError(f"{path}: the XML is not well formed at line {line}, column {col}: {msg}")
+
+
+# No real record comes near this many elements (a child with years of plans and reviews has a few
+# hundred); more without a complete record is junk, refused before it costs minutes and gigabytes.
+MAX_ELEMENTS_PER_RECORD = 200_000
+
+
+def _iter(data: bytes, path: Path, records: tuple[str, ...]):
+    """Yield (element, index among its kind) for each complete element named in `records`.
+
+    Memory stays flat: each record is cleared after use, and so is everything outside records
+    (unknown elements, a flood of them) as soon as it ends. The start events tell inside from
+    outside."""
     parser_args = dict(
-        events=("end",), resolve_entities=False, no_network=True, load_dtd=False,
+        events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
         huge_tree=False, remove_comments=True, remove_pis=True,
     )
     try:
-        count = 0
-        for _, el in etree.iterparse(io.BytesIO(data), **parser_args):
-            if _local(el.tag) == record:
-                count += 1
-                yield el, count
+        counts: dict[str, int] = defaultdict(int)
+        depth = 0  # how many record elements the parser is inside
+        local: dict = {}  # tag -> local name, computed once per distinct tag (this loop is hot)
+        since = 0  # elements ended since the last complete record
+        for event, el in etree.iterparse(io.BytesIO(data), **parser_args):
+            tag = el.tag
+            name = local.get(tag)
+            if name is None:
+                name = local[tag] = _local(tag)
+            if event == "start":
+                if name in records:
+                    depth += 1
+                continue
+            since += 1
+            if since > MAX_ELEMENTS_PER_RECORD:
+                raise UserError(f"{path}: more than {MAX_ELEMENTS_PER_RECORD:,} XML elements (up to line {el.sourceline}) "
+                                f"without a complete <{records[-1]}> record; the file is damaged or not a return.")
+            if name in records:
+                depth -= 1
+                if depth == 0:
+                    counts[name] += 1
+                    since = 0
+                    yield el, counts[name]
+            if depth == 0:
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 while parent is not None and el.getprevious() is not None:
                     del parent[0]
     except etree.XMLSyntaxError as e:
-        line, col = (e.position if getattr(e, "position", None) else (e.lineno, 0))
-        raise UserError(f"{path}: the XML is not well formed at line {line}, column {col}: {e.msg}") from None
+        raise _syntax_error(path, e) from None
 
 
 def root_name(data: bytes, path: Path) -> str:
@@ -56,7 +97,7 @@ def root_name(data: bytes, path: Path) -> str:
                                      no_network=True, load_dtd=False):
             return _local(el.tag)
     except etree.XMLSyntaxError as e:
-        raise UserError(f"{path}: the XML is not well formed at line {e.lineno}: {e.msg}") from None
+        raise _syntax_error(path, e) from None
     raise UserError(f"{path}: the XML has no root element.")
 
 
@@ -109,7 +150,7 @@ def _leaves(el) -> dict[str, str]:
 
 def read_903_xml(data: bytes, path: Path) -> ReadResult:
     rows = _Rows()
-    for child, n in _iter(data, path, "CHILD"):
+    for child, n in _iter(data, path, ("CHILD",)):
         base = f"/EXPSSDA903/CHILD[{n}]"
         header = None
         episodes = []
@@ -158,30 +199,26 @@ _CIN_TABLES = ["Header", "ChildIdentifiers", "ChildCharacteristics", "Disabiliti
                "PreProceedings"]
 
 
-def _cin_header(data: bytes, path: Path) -> tuple[dict[str, str], int]:
-    """Header items (CollectionDetails, Source) from the start of the file, and its line."""
+def _cin_header(el) -> dict[str, str]:
+    """Header items (CollectionDetails, Source) of the <Header> element."""
     out: dict[str, str] = {}
-    line = 0
-    try:
-        for _, el in etree.iterparse(io.BytesIO(data), events=("end",), resolve_entities=False,
-                                     no_network=True, load_dtd=False):
-            name = _local(el.tag)
-            if name in ("Children", "Child"):
-                break
-            if name == "Header":
-                line = el.sourceline or 0
-                for sub in el.iter():
-                    if len(sub) == 0 and _local(sub.tag) not in ("Header",):
-                        out.setdefault(_local(sub.tag), _text(sub))
-                break
-    except etree.XMLSyntaxError:
-        pass  # reported with line and column by the main pass
-    return out, line
+    for sub in el.iter():
+        name = _local(sub.tag)
+        if len(sub) == 0 and name and name != "Header":
+            out.setdefault(name, _text(sub))
+    return out
 
 
 def read_cin_xml(data: bytes, path: Path) -> ReadResult:
     rows = _Rows()
-    for child, n in _iter(data, path, "Child"):
+    header: dict[str, str] = {}
+    line = 0
+    # One pass for the header and the children (the header used to be read by a second parse).
+    for child, n in _iter(data, path, ("Header", "Child")):
+        if _local(child.tag) == "Header":
+            if n == 1:
+                header, line = _cin_header(child), child.sourceline or 0
+            continue
         base = f"/Message/Children/Child[{n}]"
         ids_el = chars_el = None
         cin_blocks = []
@@ -209,7 +246,6 @@ def read_cin_xml(data: bytes, path: Path) -> ReadResult:
                              f"{base}/ChildCharacteristics/Disabilities/Disability[{k}]")
         for ci, block in enumerate(cin_blocks, 1):
             _cin_details(rows, block, cid, n, ci, f"{base}/CINdetails[{ci}]")
-    header, line = _cin_header(data, path)
     if header:
         cols = [c.name for c in spec("cin").table_columns("Header")]
         rows.add("Header", {c: header.get(c, "") for c in cols}, line, "/Message/Header")
