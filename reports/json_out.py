@@ -48,7 +48,11 @@ def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
     inputs = []
     for i in r.inputs:
         for table, rows in (i.tables.items() or [(None, 0)]):
-            inputs.append({"path": i.path, "sha256": i.sha256, "table": table, "year": i.year, "rows": rows})
+            prefix = f"{table}: "
+            notes = [n[len(prefix):] if n.startswith(prefix) else n for n in i.notes
+                     if n.startswith(prefix) or ":" not in n.split(" ", 1)[0]]
+            inputs.append({"path": i.path, "sha256": i.sha256, "table": table, "year": i.year, "rows": rows,
+                           "notes": notes})
     return {
         "schema": SCHEMA,
         "tool": {"name": "returncheck", "version": validator.__version__},

@@ -123,3 +123,16 @@ def test_xlsx_output_sheets(return_dirs, tmp_path):
     assert rows[0][:7] == ("Rule", "Severity", "DfE message", "Child", "Table", "Year", "Row")
     assert rows[1][:7] == ("101", "error", "The child or young person’s reported sex is not valid.", "2", "Header", "current", 1)
     assert wb["Findings"].freeze_panes == "A2"
+
+
+def test_input_notes_reach_json_and_stderr(tmp_path, capsys):
+    d = tmp_path / "r"
+    d.mkdir()
+    (d / "h.csv").write_text(HEADER + "1,M,01/01/2015,WBRI,UN1,,,\n".replace(",,,", ",,") + "\n,,,,,,\n")
+    (d / "e.csv").write_text(EPISODES.strip() + ",Notes\n")
+    out = tmp_path / "o.json"
+    assert main(["validate", str(d), "--year", "2024/25", "--json", str(out), "--select", "101"]) == 0
+    inputs = {i["table"]: i["notes"] for i in json.loads(out.read_text())["inputs"]}
+    assert inputs["Episodes"] == ["extra columns not used by DfE: Notes", "the table has a header row and no data rows"]
+    assert inputs["Header"] == ["2 blank row(s) skipped"]
+    assert "note: " in capsys.readouterr().err

@@ -178,6 +178,9 @@ def _print_summary(result, findings, out=sys.stdout) -> None:
     r = result.ret
     print(f"{r.kind} {r.year.label}: {len(result.rules_run)} rules run, {len(result.rules_skipped)} skipped; "
           f"{s['errors']} errors and {s['queries']} queries across {s['children']} children.", file=out)
+    for i in r.inputs:  # what was read differently or not at all: the terminal and CI logs see it too
+        for note in i.notes:
+            print(f"note: {i.path}: {note}", file=sys.stderr)
 
 
 def cmd_batch(args) -> int:
@@ -269,9 +272,11 @@ def _rule_rows(ret: str, year: str | None) -> list[dict]:
 
 
 def cmd_rules(args) -> int:
-    from validator.years import CollectionYear
+    from validator.years import SUPPORTED, CollectionYear
 
     year = CollectionYear.parse(args.year).label if args.year else None
+    if year and year not in SUPPORTED:
+        raise UserError(f"--year {year}: returncheck has DfE's rules for {', '.join(SUPPORTED)}.")
     rows = [row for ret in ([args.ret] if args.ret else ["ssda903", "cin"]) for row in _rule_rows(ret, year)]
     if args.json:
         json.dump({"return": args.ret, "year": year, "rules": rows}, sys.stdout, ensure_ascii=False, indent=1)
