@@ -10,6 +10,7 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
@@ -22,7 +23,8 @@ from validator.spec import spec
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PER_RULE_LIMIT = 200  # findings embedded per rule; the XLSX, CSV and JSON outputs hold all of them
-CHILD_VIEW_LIMIT = 1000  # children whose full record is embedded (most findings first)
+CHILD_VIEW_LIMIT = 300  # children whose full record is embedded (most findings first)
+CHILD_FINDINGS_LIMIT = 100  # findings listed under one child's record
 PREVIEW_DRILL_LIMIT = 500  # child ids listed under each preview figure; the XLSX and JSON list all
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
@@ -45,12 +47,15 @@ _env.filters["anchor"] = lambda value, kind: anchor(kind, value)  # {{ code|anch
 
 
 def _finding_rows(f: pd.DataFrame) -> list[dict]:
+    """Findings as plain dicts for the template (column by column: there may be very many)."""
+    cols = {c: f[c].tolist() for c in ("rule", "severity", "message", "child", "table", "year", "row", "values",
+                                       "file", "line", "path")}
     return [{
-        "rule": x.rule, "severity": x.severity, "message": x.message, "child": _blank(x.child),
-        "table": _blank(x.table), "year": x.year, "row": _blank(x.row),
-        "shown_values": "; ".join(f"{k} = {_blank(v) or '(blank)'}" for k, v in x.values.items()),
-        "file": _blank(x.file), "line": _blank(x.line), "path": _blank(x.path),
-    } for x in f.itertuples(index=False)]
+        "rule": rule, "severity": sev, "message": msg, "child": _blank(child), "table": _blank(table),
+        "year": year, "row": _blank(row),
+        "shown_values": "; ".join(f"{k} = {_blank(v) or '(blank)'}" for k, v in values.items()),
+        "file": _blank(file), "line": _blank(line), "path": _blank(path),
+    } for rule, sev, msg, child, table, year, row, values, file, line, path in zip(*cols.values())]
 
 
 def _drill_html(ids: list, child_views: set, limit: int) -> Markup:
@@ -78,40 +83,50 @@ def _child_views(result: RunResult, findings: pd.DataFrame, masker) -> tuple[lis
     chosen = list(counts.index[:CHILD_VIEW_LIMIT])
     if not chosen:
         return [], 0
+    mine = kids[kids["child"].isin(chosen)]
     bad: dict[tuple, list[dict]] = {}
-    for x in kids[kids["child"].isin(chosen)].itertuples(index=False):
-        key = (x.table + (LAST if x.year == "previous" else ""), int(x.row))
-        for field in x.fields or [""]:
-            bad.setdefault((key, field), []).append({"rule": x.rule, "severity": x.severity})
+    for table, year, row, fields, rule, sev in zip(mine["table"].tolist(), mine["year"].tolist(), mine["row"].tolist(),
+                                                   mine["fields"].tolist(), mine["rule"].tolist(), mine["severity"].tolist()):
+        key = (table + (LAST if year == "previous" else ""), int(row))
+        for field in fields or [""]:
+            bad.setdefault((key, field), []).append({"rule": rule, "severity": sev})
     grids: dict[str, list[dict]] = {c: [] for c in chosen}
+    chosen_set = set(chosen)
     for key, t in r.tables.items():
         if child_col not in t.raw.columns:
             continue
-        sel = t.raw[child_col].isin(chosen)
-        if not sel.any():
+        positions = np.flatnonzero(t.raw[child_col].isin(chosen_set).to_numpy())
+        if not len(positions):
             continue
         cols = [c for c in t.raw.columns if c != "ChildSeq"]
-        sub = t.raw.loc[sel, cols]
-        for child, rows in sub.groupby(child_col, sort=False):
-            grid = []
-            for idx, values in zip(rows.index, rows.itertuples(index=False)):
-                cells = []
-                for col, v in zip(cols, values):
-                    marks = bad.get(((key, int(idx)), col), [])
-                    shown = masker.value(col, v) if masker else _blank(v)
-                    cells.append({"value": shown, "marks": marks})
-                line = t.source_line[idx] if len(t.source_line) > idx else ""
-                path = t.source_path[idx] if t.source_path is not None else ""
-                grid.append({"row": int(idx), "cells": cells, "line": _blank(line), "path": _blank(path),
-                             "failing": any(bad.get(((key, int(idx)), c)) for c in cols)})
+        values = t.raw[cols].to_numpy(dtype=object)[positions]
+        ids = t.raw[child_col].to_numpy(dtype=object)[positions]
+        lines = t.source_line[positions] if len(t.source_line) else [""] * len(positions)
+        paths = t.source_path[positions] if t.source_path is not None else [""] * len(positions)
+        per_child: dict[str, list[dict]] = {}
+        for idx, child, row_values, line, path in zip(positions.tolist(), ids.tolist(), values, lines, paths):
+            cells = []
+            failing = False
+            for col, v in zip(cols, row_values):
+                marks = bad.get(((key, idx), col), [])
+                failing = failing or bool(marks)
+                cells.append({"value": masker.value(col, v) if masker else _blank(v), "marks": marks})
+            per_child.setdefault(child, []).append({"row": idx, "cells": cells, "line": _blank(line),
+                                                    "path": _blank(path), "failing": failing})
+        for child, grid in per_child.items():
             grids[child].append({"table": t.name, "year": t.year, "file": t.source_file, "columns": cols, "rows": grid})
+    shown = masker.findings(mine) if masker else mine
+    rows = _finding_rows(shown)
+    by_child: dict[str, list[dict]] = {}
+    for child, row in zip(mine["child"].tolist(), rows):
+        by_child.setdefault(child, []).append(row)
     views = []
     for child in chosen:
-        f = kids[kids["child"] == child]
+        f = by_child[child]
         views.append({
             "id": masker.pseudonym(child) if masker else str(child),
-            "errors": int((f["severity"] == "error").sum()), "queries": int((f["severity"] == "query").sum()),
-            "tables": grids[child], "findings": _finding_rows(masker.findings(f) if masker else f),
+            "errors": sum(x["severity"] == "error" for x in f), "queries": sum(x["severity"] == "query" for x in f),
+            "tables": grids[child], "findings": f[:CHILD_FINDINGS_LIMIT], "more": max(0, len(f) - CHILD_FINDINGS_LIMIT),
         })
     return views, len(counts)
 
@@ -136,9 +151,14 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     by_child = []
     kids = shown.dropna(subset=["child"])
     kids = kids[kids["child"].astype(str).str.strip() != ""]
-    for child, g in kids.groupby("child", sort=True):
-        by_child.append({"id": child, "errors": int((g["severity"] == "error").sum()),
-                         "queries": int((g["severity"] == "query").sum()), "rules": ", ".join(dict.fromkeys(g["rule"]))})
+    if len(kids):
+        per = kids.assign(error=kids["severity"].eq("error"), query=kids["severity"].eq("query")).groupby(
+            "child", sort=True).agg(errors=("error", "sum"), queries=("query", "sum"))
+        pairs = kids[["child", "rule"]].drop_duplicates()
+        per["rules"] = pairs.groupby("child", sort=True)["rule"].agg(list)
+        by_child = [{"id": child, "errors": int(e), "queries": int(q), "rules": ", ".join(rules)}
+                    for child, e, q, rules in zip(per.index.tolist(), per["errors"].tolist(), per["queries"].tolist(),
+                                                  per["rules"].tolist())]
     by_table = []
     for (table, yr), g in shown.dropna(subset=["table"]).groupby(["table", "year"], sort=True):
         by_table.append({"table": table, "year": yr, "errors": int((g["severity"] == "error").sum()),

@@ -16,6 +16,8 @@ SCHEMA = "returncheck-findings/1"
 
 def _plain(v):
     """JSON-safe scalars: numpy numbers to int, missing to None."""
+    if type(v) is str:  # the common case, first
+        return v
     if v is None:
         return None
     if isinstance(v, float) and math.isnan(v):
@@ -34,15 +36,20 @@ def normalisations(r) -> list[dict]:
 
 def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
     r = result.ret
+    # Column by column, then zipped: a census with every child flagged has hundreds of thousands.
+    cols = {c: [_plain(v) for v in findings[c].tolist()] for c in ("row", "child", "line")}
     out_findings = []
-    for f in findings.itertuples(index=False):
-        source = {"file": f.file, "line": _plain(f.line)}
-        if f.path is not None and not (isinstance(f.path, float)):
-            source["path"] = f.path
+    for rule, sev, msg, table, year, row, child, fields, values, file, line, path in zip(
+            findings["rule"].tolist(), findings["severity"].tolist(), findings["message"].tolist(),
+            findings["table"].tolist(), findings["year"].tolist(), cols["row"], cols["child"],
+            findings["fields"].tolist(), findings["values"].tolist(), findings["file"].tolist(), cols["line"],
+            findings["path"].tolist()):
+        source = {"file": file, "line": line}
+        if isinstance(path, str):
+            source["path"] = path
         out_findings.append({
-            "rule": f.rule, "severity": f.severity, "message": f.message,
-            "table": f.table, "year": f.year, "row": _plain(f.row), "child": _plain(f.child),
-            "fields": list(f.fields), "values": {k: _plain(v) for k, v in f.values.items()},
+            "rule": rule, "severity": sev, "message": msg, "table": table, "year": year, "row": row,
+            "child": child, "fields": list(fields), "values": {k: _plain(v) for k, v in values.items()},
             "source": source,
         })
     inputs = []

@@ -42,50 +42,45 @@ def _syntax_error(path: Path, e: etree.XMLSyntaxError) -> UserError:
     return UserError(f"{path}: the XML is not well formed at line {line}, column {col}: {msg}")
 
 
-# No real record comes near this many elements (a child with years of plans and reviews has a few
-# hundred); more without a complete record is junk, refused before it costs minutes and gigabytes.
-MAX_ELEMENTS_PER_RECORD = 200_000
+# No real record comes near this size (a child with years of plans and reviews is a few KB); more
+# XML than this without a complete record is junk, refused before it costs minutes and gigabytes.
+MAX_BYTES_PER_RECORD = 64 * 1024 * 1024
+_CHUNK = 1 << 20
 
 
 def _iter(data: bytes, path: Path, records: tuple[str, ...]):
     """Yield (element, index among its kind) for each complete element named in `records`.
 
-    Memory stays flat: each record is cleared after use, and so is everything outside records
-    (unknown elements, a flood of them) as soon as it ends. The start events tell inside from
-    outside."""
-    parser_args = dict(
-        events=("start", "end"), resolve_entities=False, no_network=True, load_dtd=False,
-        huge_tree=False, remove_comments=True, remove_pis=True,
+    The parser only reports those elements (the tag filter runs inside libxml2, so the millions
+    of other elements cost no Python). Memory stays flat: each record is cleared after use along
+    with what came before it, and the file is fed in chunks so that a flood of XML without any
+    complete record is refused early."""
+    parser = etree.XMLPullParser(
+        events=("end",), tag=[f"{{*}}{name}" for name in records], resolve_entities=False, no_network=True,
+        load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
     )
+    counts: dict[str, int] = defaultdict(int)
+    since = 0  # bytes fed since the last complete record
     try:
-        counts: dict[str, int] = defaultdict(int)
-        depth = 0  # how many record elements the parser is inside
-        local: dict = {}  # tag -> local name, computed once per distinct tag (this loop is hot)
-        since = 0  # elements ended since the last complete record
-        for event, el in etree.iterparse(io.BytesIO(data), **parser_args):
-            tag = el.tag
-            name = local.get(tag)
-            if name is None:
-                name = local[tag] = _local(tag)
-            if event == "start":
-                if name in records:
-                    depth += 1
-                continue
-            since += 1
-            if since > MAX_ELEMENTS_PER_RECORD:
-                raise UserError(f"{path}: more than {MAX_ELEMENTS_PER_RECORD:,} XML elements (up to line {el.sourceline}) "
-                                f"without a complete <{records[-1]}> record; the file is damaged or not a return.")
-            if name in records:
-                depth -= 1
-                if depth == 0:
-                    counts[name] += 1
-                    since = 0
-                    yield el, counts[name]
-            if depth == 0:
+        for at in range(0, len(data) + 1, _CHUNK):
+            chunk = data[at:at + _CHUNK]
+            if chunk:
+                parser.feed(chunk)
+            else:
+                parser.close()
+            since += len(chunk)
+            for _, el in parser.read_events():
+                name = _local(el.tag)
+                counts[name] += 1
+                since = 0
+                yield el, counts[name]
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 while parent is not None and el.getprevious() is not None:
                     del parent[0]
+            if since > MAX_BYTES_PER_RECORD:
+                raise UserError(f"{path}: more than {MAX_BYTES_PER_RECORD // 2**20} MB of XML (up to byte {at + len(chunk):,}) "
+                                f"without a complete <{records[-1]}> record; the file is damaged or not a return.")
     except etree.XMLSyntaxError as e:
         raise _syntax_error(path, e) from None
 
