@@ -177,7 +177,7 @@ def make(out: Path) -> dict[str, Path]:
     # Expansion and depth.
     put("quadratic_blowup.xml", cin("&a;" * 50_000, f'<!DOCTYPE Message [<!ENTITY a "{"x" * 50_000}">]>\n'))
     put("deep.xml", "<Message>" + "<a>" * 100_000 + "</a>" * 100_000 + "</Message>\n")
-    put("element_flood.xml", "<Message><Children>" + "<a/>" * 500_000 + "</Children></Message>\n")
+    put("element_flood.xml", "<Message><Children>" + "<a/>" * 3_000_000 + "</Children></Message>\n")
     # Size: a sparse file past the limit (no disk used; must be refused without reading it).
     huge = out / "huge.csv"
     with open(huge, "wb") as f:

@@ -44,7 +44,7 @@ def _syntax_error(path: Path, e: etree.XMLSyntaxError) -> UserError:
 
 # No real record comes near this size (a child with years of plans and reviews is a few KB); more
 # XML than this without a complete record is junk, refused before it costs minutes and gigabytes.
-MAX_BYTES_PER_RECORD = 64 * 1024 * 1024
+MAX_BYTES_PER_RECORD = 8 * 1024 * 1024
 _CHUNK = 1 << 20
 
 
@@ -62,13 +62,13 @@ def _iter(data: bytes, path: Path, records: tuple[str, ...]):
     counts: dict[str, int] = defaultdict(int)
     since = 0  # bytes fed since the last complete record
     try:
-        for at in range(0, len(data) + 1, _CHUNK):
+        for at in range(0, len(data) + _CHUNK, _CHUNK):
             chunk = data[at:at + _CHUNK]
             if chunk:
                 parser.feed(chunk)
+                since += len(chunk)
             else:
-                parser.close()
-            since += len(chunk)
+                parser.close()  # the end of the file: a truncated document fails here
             for _, el in parser.read_events():
                 name = _local(el.tag)
                 counts[name] += 1
@@ -81,6 +81,8 @@ def _iter(data: bytes, path: Path, records: tuple[str, ...]):
             if since > MAX_BYTES_PER_RECORD:
                 raise UserError(f"{path}: more than {MAX_BYTES_PER_RECORD // 2**20} MB of XML (up to byte {at + len(chunk):,}) "
                                 f"without a complete <{records[-1]}> record; the file is damaged or not a return.")
+            if not chunk:
+                break
     except etree.XMLSyntaxError as e:
         raise _syntax_error(path, e) from None
 
