@@ -17,5 +17,9 @@ def missing_or_not_in(values: pd.Series, codes) -> pd.Series:
 
 def truthy(flag: pd.Series) -> pd.Series:
     """CIN booleans: true/1 (any case) -> True, false/0 -> False, anything else -> <NA>."""
-    low = flag.str.lower()
-    return low.map({"true": True, "1": True, "false": False, "0": False}).astype("boolean")
+    codes, uniques = pd.factorize(flag)  # decided once per distinct spelling: flags are hot in CIN rules
+    meaning = pd.array([_TRUTH.get(str(u).lower()) for u in uniques] + [None], dtype="boolean")
+    return pd.Series(meaning[codes], index=flag.index)  # code -1 (blank) takes the trailing <NA>
+
+
+_TRUTH = {"true": True, "1": True, "false": False, "0": False}

@@ -19,6 +19,10 @@ from rules.cin import rule
 # DfE UPN guide: the remainder (mod 23) of the weighted digit sum, as a letter (I, O and S unused).
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _LETTER_VALUE = {letter: i for i, letter in enumerate(CHECK_LETTERS)}
+# value of character 13 by its byte: a digit counts as itself, a check-table letter as its position
+_LAST_VALUE = np.zeros(256, dtype=np.int64)
+_LAST_VALUE[[ord(str(d)) for d in range(10)]] = range(10)
+_LAST_VALUE[[ord(c) for c in CHECK_LETTERS]] = range(len(CHECK_LETTERS))
 UPN_FORMAT = r"[A-Za-z]\d{11}[0-9A-Za-z]"  # the schema's upntype
 
 
@@ -37,14 +41,15 @@ def expected_check_letter(upn: pd.Series) -> pd.Series:
     """
     text = upn.str.upper()
     ok = _matches(text, r"[A-Z]\d{11}[0-9ABCDEFGHJKLMNPQRTUVWXYZ]")
-    total = pd.Series(0, index=upn.index, dtype="int64")
-    for pos in range(1, 12):  # characters 2-12: twelve columns, not rows
-        total += pd.to_numeric(text.str[pos].where(ok), errors="coerce").fillna(0).astype("int64") * (pos + 1)
-    last = text.str[12].where(ok)
-    last_value = pd.to_numeric(last, errors="coerce").fillna(last.map(_LETTER_VALUE)).fillna(0).astype("int64")
-    total += last_value * 13
-    letters = pd.Series(np.array(list(CHECK_LETTERS))[(total % 23).to_numpy()], index=upn.index, dtype="string")
-    return letters.where(ok)
+    out = pd.Series(pd.NA, index=upn.index, dtype="string")
+    if not ok.any():
+        return out
+    # one row of 13 byte codes per UPN: arithmetic on a matrix, not per character and row
+    chars = np.frombuffer(np.array(text[ok].tolist(), dtype="S13").tobytes(), dtype=np.uint8).reshape(-1, 13)
+    total = ((chars[:, 1:12].astype(np.int64) - ord("0")) * np.arange(2, 13)).sum(axis=1)
+    total += _LAST_VALUE[chars[:, 12]] * 13
+    out[ok] = np.array(list(CHECK_LETTERS))[total % 23]
+    return out
 
 
 @rule("1510")

@@ -21,8 +21,14 @@ from validator.ingest.raw import RawTable, ReadResult
 from validator.spec import spec
 
 
+_LOCAL: dict = {}  # tag -> local name; a file has few distinct tags and this is called per element
+
+
 def _local(tag) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    name = _LOCAL.get(tag)
+    if name is None:
+        name = _LOCAL[tag] = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    return name
 
 
 def _text(el) -> str:
