@@ -11,19 +11,20 @@ import pandas as pd
 
 from rules.ssda903 import rule
 from validator.derive.ssda903 import episodes
-from validator.derive.ssda903_adoption import ADOPTED, PLACED_FOR_ADOPTION, latest_decision
+from validator.derive.ssda903_adoption import ADOPTED, PLACED_FOR_ADOPTION, adoption_pairs, latest_decision
 
 LS_CHANGES = ("L", "B", "U")  # RNE values where the legal status changes (S: starts care)
 
 
 def _pairs(r, eps: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every pairing of the given episodes with a PlacedAdoption row of the same child; Episodes
-    row label in `ep_row`, PlacedAdoption row label in `pa_row`."""
-    pa = r.table("PlacedAdoption") if decisions is None else decisions
-    pa = pa.assign(pa_row=pa.index)[["CHILD", "DATE_PLACED", "DATE_PLACED_date", "DATE_PLACED_CEASED",
-                                     "DATE_PLACED_CEASED_date", "REASON_PLACED_CEASED", "pa_row"]]
-    e = eps.assign(ep_row=eps.index)[["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE", "ep_row"]]
-    return e.merge(pa, on="CHILD", how="inner")
+    """Every pairing of the given episodes (rows of Episodes) with a PlacedAdoption row of the same
+    child (rows of `decisions` when given); Episodes row label in `ep_row`, PlacedAdoption row label
+    in `pa_row`. Taken from `adoption_pairs` (all pairs, one merge for every rule here)."""
+    pairs = adoption_pairs(r)
+    keep = pairs["ep_row"].isin(eps.index)
+    if decisions is not None:
+        keep &= pairs["pa_row"].isin(decisions.index)
+    return pairs[keep]
 
 
 def _flags(r, pairs: pd.DataFrame, bad: pd.Series, tables=("Episodes", "PlacedAdoption")) -> dict:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive import age_at
+from validator.derive.ssda903 import age_at
 from validator.derive.ssda903_episodes import SHORT_BREAKS, care_periods, episodes_header
 
 

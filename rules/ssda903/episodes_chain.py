@@ -12,14 +12,13 @@ import pandas as pd
 from rules.common import not_in
 from rules.ssda903 import rule
 from validator.derive.ssda903 import episodes
-from validator.derive.ssda903_episodes import TEMPORARY, care_periods
+from validator.derive.ssda903_episodes import TEMPORARY, care_periods, placement_changed
 
-PLACEMENT_FIELDS = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
 
 
 def _same(a: pd.Series, b: pd.Series) -> pd.Series:
     """Equal values, blank equal to blank."""
-    return a.fillna("").astype(str).eq(b.fillna("").astype(str))
+    return a.fillna("").eq(b.fillna("")).astype(bool)
 
 
 def _prev_lookup(e: pd.DataFrame, column: str) -> pd.Series:
@@ -31,16 +30,6 @@ def _prev_lookup(e: pd.DataFrame, column: str) -> pd.Series:
 
 def _has_prev(e: pd.DataFrame) -> pd.Series:
     return e["prev_row"] >= 0
-
-
-def _placement_changed(e: pd.DataFrame) -> pd.Series:
-    """Any of PLACE, PL_POST, URN, PLACE_PROVIDER differs from the previous episode (blank equal to
-    blank)."""
-    prev = {c: _prev_lookup(e, c) for c in PLACEMENT_FIELDS}
-    same = pd.Series(True, index=e.index)
-    for c in PLACEMENT_FIELDS:
-        same &= _same(e[c], prev[c])
-    return ~same
 
 
 def _ls_changed(e: pd.DataFrame) -> pd.Series:
@@ -134,7 +123,7 @@ def legal_status_only_change(r):
     from it. Blank equals blank."""
     e = episodes(r)
     rne = e["RNE"].isin(["L"]) & _has_prev(e)
-    return {"Episodes": rne & (~_ls_changed(e) | _placement_changed(e))}
+    return {"Episodes": rne & (~_ls_changed(e) | placement_changed(r))}
 
 
 @rule("435")
@@ -144,7 +133,7 @@ def placement_only_change(r):
     the previous episode's. Blank equals blank."""
     e = episodes(r)
     rne = e["RNE"].isin(["P", "T"]) & _has_prev(e)
-    return {"Episodes": rne & (_ls_changed(e) | ~_placement_changed(e))}
+    return {"Episodes": rne & (_ls_changed(e) | ~placement_changed(r))}
 
 
 @rule("436")
@@ -154,7 +143,7 @@ def legal_status_and_placement_change(r):
     same as the previous episode's. Blank equals blank."""
     e = episodes(r)
     rne = e["RNE"].isin(["B", "U"]) & _has_prev(e)
-    return {"Episodes": rne & (~_ls_changed(e) | ~_placement_changed(e))}
+    return {"Episodes": rne & (~_ls_changed(e) | ~placement_changed(r))}
 
 
 @rule("504")

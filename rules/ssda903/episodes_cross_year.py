@@ -16,7 +16,7 @@ Common conventions:
 import pandas as pd
 
 from rules.ssda903 import rule
-from validator.derive.ssda903 import episodes, header_dob
+from validator.derive.ssda903 import birthday, episodes, header_dob
 from validator.derive.ssda903_placement import continuing_episodes, final_last_year
 from validator.reference import responsible_la
 
@@ -272,13 +272,6 @@ def care_leaver_open_last_year_no_episodes(r):
     return {"OC3": o["CHILD"].isin(open_last) & ~o["CHILD"].isin(r.table("Episodes")["CHILD"])}
 
 
-def _birthday(dob: pd.Series, years: int) -> pd.Series:
-    """The `years`-th birthday; 29 February births have it on 1 March in common years (as age_at)."""
-    b = dob + pd.DateOffset(years=years)
-    leapling = (dob.dt.month == 2) & (dob.dt.day == 29) & (b.dt.day == 28)
-    return b.where(~leapling, b + pd.Timedelta(days=1))
-
-
 @rule("1001", limited_confidence=True)
 def care_leaver_not_relevant(r):
     """Flags OC3 rows of children who have episodes in the two years supplied but whose episodes show
@@ -294,23 +287,26 @@ def care_leaver_not_relevant(r):
     o = r.table("OC3")
     cur = r.table("Episodes")[["CHILD", "DECOM_date", "DEC", "DEC_date", "LS", "REC"]].assign(src=0)
     last = _need(r, "Episodes_last")[["CHILD", "DECOM_date", "DEC", "DEC_date", "LS", "REC"]].assign(src=1)
-    e = pd.concat([cur, last], ignore_index=True)
-    e = e[e["DECOM_date"].notna()].sort_values("src", kind="stable").drop_duplicates(["CHILD", "DECOM_date"])
-    latest = e.sort_values(["CHILD", "DECOM_date"]).groupby("CHILD").tail(1)
-    adopted = latest.loc[latest["REC"].isin(ADOPTED), "CHILD"]
+    e = pd.concat([cur, last], ignore_index=True)  # this year's rows first: they win a tie below
+    e = e[e["DECOM_date"].notna()].drop_duplicates(["CHILD", "DECOM_date"])
+    latest = e["DECOM_date"] == e.groupby("CHILD")["DECOM_date"].transform("max")  # (CHILD, DECOM) is unique
+    adopted = e.loc[latest & e["REC"].isin(ADOPTED), "CHILD"]
 
     end = e["DEC_date"].where(e["DEC"].notna(), pd.Timestamp(r.year.end) + pd.Timedelta(days=1))
     care = e[end.notna() & ~e["LS"].isin(SHORT_BREAK)].assign(end=end)
     dob = _by_child(care["CHILD"], header_dob(r))
-    care = care.assign(d14=(care["end"] - pd.concat([care["DECOM_date"], _birthday(dob, 14)], axis=1).max(axis=1))
-                       .dt.days.clip(lower=0),
-                       d16=(care["end"] - pd.concat([care["DECOM_date"], _birthday(dob, 16)], axis=1).max(axis=1))
-                       .dt.days.clip(lower=0))
+
+    def days_since(day: pd.Series) -> pd.Series:
+        """Days in care from max(DECOM, day) (DECOM when day is unknown) to the end, at least 0."""
+        start = care["DECOM_date"].where(~(day > care["DECOM_date"]), day)
+        return (care["end"] - start).dt.days.clip(lower=0)
+
+    care = care.assign(d14=days_since(birthday(dob, 14)), d16=days_since(birthday(dob, 16)))
     days = care.groupby("CHILD")[["d14", "d16"]].sum()
 
     window = pd.Timestamp(r.year.previous.start)
     odob = _by_child(o["CHILD"], header_dob(r))
-    b14, b16 = _birthday(odob, 14), _birthday(odob, 16)
+    b14, b16 = birthday(odob, 14), birthday(odob, 16)
     d14 = _by_child(o["CHILD"], days["d14"]).fillna(0)
     d16 = _by_child(o["CHILD"], days["d16"]).fillna(0)
     short = ((b16 >= window) & (d16 < 1)) | ((b14 >= window) & (d14 < 91))

@@ -1,10 +1,12 @@
 """SSDA903 rules on the Header table alone (one row per child)."""
 
+import numpy as np
 import pandas as pd
 
 from rules.common import missing_or_not_in
 from rules.ssda903 import rule
-from validator.derive import age_at, invalid_date
+from validator.derive import invalid_date
+from validator.derive.ssda903 import age_at
 
 
 @rule("101")
@@ -35,6 +37,10 @@ UPN_UNKNOWN = ("UN1", "UN2", "UN3", "UN4", "UN5")
 # DfE's UPN check-letter alphabet (I, O and S are never used): value 0 -> A ... 22 -> Z.
 _CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _UPN_SHAPE = r"[A-HJ-NP-RT-Z]\d{11}[0-9A-HJ-NP-RT-Z]"
+_CHECK_CODES = np.frombuffer(_CHECK_LETTERS.encode("ascii"), dtype=np.uint8)
+_CHAR_VALUE = np.zeros(256, dtype="int64")  # value of a UPN's last character, by ASCII code
+_CHAR_VALUE[np.frombuffer(b"0123456789", dtype=np.uint8)] = np.arange(10)
+_CHAR_VALUE[_CHECK_CODES] = np.arange(len(_CHECK_LETTERS))
 
 
 def upn_well_formed(upn: pd.Series) -> pd.Series:
@@ -46,6 +52,14 @@ def upn_well_formed(upn: pd.Series) -> pd.Series:
     its value in that same alphabet (A = 0 ... Z = 22). Upper case only."""
     shaped = upn.str.fullmatch(_UPN_SHAPE).fillna(False).astype(bool)
     text = upn.where(shaped, "A000000000000")
+    joined = "".join(text.tolist())
+    if joined.isascii():  # the usual case: 13 bytes a row, checked on a numpy array of characters
+        chars = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 13)
+        total = (chars[:, 1:12].astype("int64") - ord("0")) @ np.arange(2, 13)
+        total += _CHAR_VALUE[chars[:, 12]] * 13
+        expected = _CHECK_CODES[total % 23]
+        return shaped & pd.Series(chars[:, 0] == expected, index=upn.index)
+    # other Unicode digits (which \d accepts): read character by character
     total = pd.Series(0, index=upn.index, dtype="int64")
     for pos in range(2, 13):  # characters 2-12 are digits: loop over positions, not rows
         total += text.str[pos - 1].astype("int64") * pos

@@ -9,7 +9,7 @@ import pandas as pd
 
 from rules.ssda903 import rule
 from validator.derive import lookup
-from validator.derive.ssda903 import episodes, header_dob
+from validator.derive.ssda903 import dob_differs_from_header, episodes, header_dob
 
 
 # ---------------------------------------------------------------- shared checks
@@ -29,6 +29,10 @@ def _differs_from_header(r, table: str, column: str) -> dict:
     t, h = r.table(table), r.table("Header")
     if column not in t.columns or column not in h.columns:  # XML returns do not repeat UASC.SEX / DOB
         return {table: pd.Series(False, index=t.index)}
+    if column == "DOB_date":  # INT11-INT18 share one merge of all their tables with Header
+        rows, header_rows = dob_differs_from_header(r)[table]
+        return {table: pd.Series(t.index.isin(rows), index=t.index),
+                "Header": pd.Series(h.index.isin(header_rows), index=h.index)}
     m = t[["CHILD", column]].reset_index(names="row").merge(
         h[["CHILD", column]].reset_index(names="header_row"), on="CHILD", suffixes=("", "_h"))
     bad = (m[column].notna() & m[column + "_h"].notna() & (m[column] != m[column + "_h"])).fillna(False)

@@ -10,8 +10,7 @@ import pandas as pd
 
 from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive.ssda903 import episodes
-from validator.derive.ssda903_episodes import SHORT_BREAKS, TEMPORARY
+from validator.derive.ssda903_episodes import SHORT_BREAKS, TEMPORARY, legal_status_spells
 
 
 def _end_or_year_end(r, e: pd.DataFrame) -> pd.Series:
@@ -20,28 +19,12 @@ def _end_or_year_end(r, e: pd.DataFrame) -> pd.Series:
     return e["DEC_date"].where(e["DEC"].notna(), r.year.end)
 
 
-def _status_spells(r, status: str) -> pd.DataFrame:
-    """The child's episodes under legal status `status`, grouped into spells: consecutive
-    episodes of the child (by DECOM) under that status where each starts on the day the previous
-    ended. Columns: CHILD, DECOM_date, `end` (see `_end_or_year_end`), `spell`, `spell_days`
-    (last end - first DECOM of the spell, in days; NaN when a date cannot be read).
-    Index: Episodes row label."""
-    e = episodes(r)
-    e = e.assign(end=_end_or_year_end(r, e))
-    s = e.sort_values(["CHILD", "order"], kind="stable")
-    joined = s["LS"].isin([status]) & s["prev_LS"].isin([status]) & (s["prev_DEC_date"] == s["DECOM_date"])
-    s = s[s["LS"].isin([status])].copy()
-    s["spell"] = (~joined[s.index]).cumsum()
-    g = s.groupby("spell", sort=False)
-    start, end = g["DECOM_date"].transform("first"), g["end"].transform("last")
-    unreadable = (s["DECOM_date"].isna() | s["end"].isna()).groupby(s["spell"]).transform("any")
-    s["spell_days"] = (end - start).dt.days.where(~unreadable)
-    return s
-
-
 def _spell_longer_than(r, status: str, days: int) -> dict:
-    s = _status_spells(r, status)
-    return {"Episodes": s.index[s["spell_days"] > days]}
+    """Every episode of a spell of consecutive `status` episodes (each starting the day the previous
+    ended: `legal_status_spells`) lasting more than `days` from its first DECOM to its last DEC (an
+    open episode to 31 March; NaN, never flagged, when a date of the spell cannot be read)."""
+    s = legal_status_spells(r)
+    return {"Episodes": s.index[(s["LS"] == status).to_numpy(dtype=bool, na_value=False) & (s["spell_days"] > days)]}
 
 
 @rule("361")

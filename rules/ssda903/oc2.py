@@ -12,7 +12,6 @@ import pandas as pd
 
 from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive import age_at
 from validator.derive.ssda903_outcomes import (
     AD1_ITEMS,
     OC2_HEALTH_ITEMS,
@@ -20,7 +19,7 @@ from validator.derive.ssda903_outcomes import (
     any_present,
     birthday,
     in_cohort,
-    known_not_in_cohort,
+    oc2_cohort,
 )
 
 CORE_ITEMS = ("IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT", "SUBSTANCE_MISUSE")
@@ -29,13 +28,8 @@ SDQ_ITEMS = ("SDQ_SCORE", "SDQ_REASON")
 
 def _oc2(r) -> pd.DataFrame:
     """OC2 with `age_start` / `age_end` (age on 1 April / 31 March), `cohort` (known in the OC2
-    cohort) and `not_cohort` (known not in it)."""
-    t = r.table("OC2")
-    t["age_start"] = age_at(t["DOB_date"], r.year.start)
-    t["age_end"] = age_at(t["DOB_date"], r.year.end)
-    t["cohort"] = in_cohort(r, t["CHILD"])
-    t["not_cohort"] = known_not_in_cohort(r, t["CHILD"])
-    return t
+    cohort) and `not_cohort` (known not in it): `oc2_cohort`, shared by the rules (read only)."""
+    return oc2_cohort(r)
 
 
 def _birthday_in_year(r, dob: pd.Series, years: int) -> pd.Series:

@@ -12,13 +12,14 @@ import pandas as pd
 
 from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive import age_at
 from validator.derive.ssda903_outcomes import (
     AD1_ITEMS,
     OC3_ITEMS,
     any_present,
     birthday,
     care_leavers,
+    birthday_episodes,
+    care_leavers_with_ages,
 )
 
 FEMALE, MALE = ("2", "F"), ("1", "M")  # SEX codes up to 2023/24 and from 2024/25
@@ -26,27 +27,9 @@ OTHER_TABLES_1012 = ("AD1", "Missing", "OC2", "PlacedAdoption", "PrevPerm", "Rev
 
 
 def _oc3(r) -> pd.DataFrame:
-    """OC3 with has_info, looked_after_in_year and the age on 1 April / 31 March (from OC3.DOB)."""
-    o = care_leavers(r).copy(deep=False)
-    o["age_start"] = age_at(o["DOB_date"], r.year.start)
-    o["age_end"] = age_at(o["DOB_date"], r.year.end)
-    return o
-
-
-def _birthday_17_or_18(r, o: pd.DataFrame) -> pd.Series:
-    """For OC3 rows of young people aged 17 or 18 on 31 March: the date of that (17th or 18th)
-    birthday, which falls in the collection year. NaT for everyone else."""
-    b17, b18 = birthday(o["DOB_date"], 17), birthday(o["DOB_date"], 18)
-    return b17.where(o["age_end"] == 17, b18.where(o["age_end"] == 18))
-
-
-def _oc3_with_episodes(r, o: pd.DataFrame, day: pd.Series) -> pd.DataFrame:
-    """One row per (OC3 row, episode of that child): OC3 row label `oc3_row`, the `day` of the OC3 row,
-    and the episode's DECOM_date, DEC, DEC_date, REC."""
-    left = pd.DataFrame({"CHILD": o["CHILD"], "day": day, "oc3_row": o.index})
-    left = left[left["day"].notna()]
-    e = r.table("Episodes")[["CHILD", "DECOM_date", "DEC", "DEC_date", "REC"]]
-    return left.merge(e, on="CHILD", how="inner")
+    """OC3 with has_info, looked_after_in_year and the age on 1 April / 31 March (from OC3.DOB):
+    `care_leavers_with_ages`, shared by the rules (read only)."""
+    return care_leavers_with_ages(r)
 
 
 # --- codes and completeness ----------------------------------------------------------------------
@@ -146,7 +129,7 @@ def care_leaver_still_looked_after_on_birthday(r):
     itself is not 'still looked after'. Episodes whose dates cannot be read are not used, and one bad
     date anywhere does not stop the rule."""
     o = _oc3(r)
-    m = _oc3_with_episodes(r, o, _birthday_17_or_18(r, o))
+    m = birthday_episodes(r)
     covers = (m["DECOM_date"] <= m["day"]) & (m["DEC"].isna() | (m["DEC_date"] > m["day"]))
     return {"OC3": o.index.isin(m.loc[covers, "oc3_row"]) & o["has_info"]}
 
@@ -158,7 +141,7 @@ def care_leaver_ceased_after_birthday(r):
     X1, i.e. not continued by a new episode) with DEC after the birthday. Ceasing on the birthday is
     allowed. Dates that cannot be read are skipped, never stop the rule."""
     o = _oc3(r)
-    m = _oc3_with_episodes(r, o, _birthday_17_or_18(r, o))
+    m = birthday_episodes(r)
     ceased_after = ~m["REC"].isin(["X1"]) & (m["DEC_date"] > m["day"])
     return {"OC3": o.index.isin(m.loc[ceased_after, "oc3_row"]) & o["has_info"]}
 

@@ -10,12 +10,12 @@ is one listed as UASC this year or last year (uasc_children); "outside England" 
 NUK (an unknown PL_LA is not shown to be outside England).
 """
 
+import numpy as np
 import pandas as pd
 
 from rules.ssda903 import rule
 from validator.registry import NotApplicable
-from validator.derive import age_at
-from validator.derive.ssda903 import header_dob
+from validator.derive.ssda903 import age_at, header_dob
 from validator.derive.ssda903_placement import placement, uasc_children
 from validator.reference import la_codes, postcodes, responsible_la
 
@@ -119,8 +119,13 @@ def home_equals_placement_postcode(r):
     """Flags episodes whose HOME_POST and PL_POST are the same postcode (compared upper case without
     spaces) while PLACE is given and is not P1 (placed with parents). Blank PLACE is left to rule 146."""
     e = r.table("Episodes")
-    same = postcodes.normalise(e["HOME_POST"]) == postcodes.normalise(e["PL_POST"])
-    return {"Episodes": same.fillna(False).astype(bool) & e["PLACE"].notna() & (e["PLACE"] != "P1")}
+    # normalise each distinct spelling once, then compare the rows by normalised postcode number
+    spelling, spellings = pd.factorize(pd.concat([e["HOME_POST"], e["PL_POST"]], ignore_index=True))
+    normal, _ = pd.factorize(postcodes.normalise(pd.Series(spellings, dtype="string")))  # -1: blank
+    number = np.where(spelling >= 0, normal[spelling], -1)
+    home, place = number[: len(e)], number[len(e):]
+    same = (home >= 0) & (home == place)
+    return {"Episodes": same & e["PLACE"].notna() & (e["PLACE"] != "P1")}
 
 
 @rule("406")

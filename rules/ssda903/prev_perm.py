@@ -10,24 +10,9 @@ import pandas as pd
 
 from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive.ssda903_adoption import date_perm, lookup
+from validator.derive.ssda903_adoption import date_perm, latest_start, lookup
 
 PREV_PERM_FROM = pd.Timestamp(2016, 4, 1)  # previous permanence is collected for care starting from 1 April 2016
-
-
-def _latest_start(r) -> pd.DataFrame:
-    """Per child (index CHILD): the episode that starts the latest period of care - the latest
-    episode with RNE = S - with its DECOM (`start`) and row label (`ep_row`); for a child with
-    no RNE = S episode, the child's earliest episode, marked `known_start` False (the period
-    began on or before it)."""
-    e = r.table("Episodes")
-    e = e[e["DECOM_date"].notna()].assign(ep_row=lambda d: d.index)
-    e = e.sort_values(["CHILD", "DECOM_date", "ep_row"], kind="stable")
-    s = e[e["RNE"].eq("S").fillna(False)].drop_duplicates("CHILD", keep="last").assign(known_start=True)
-    first = e.drop_duplicates("CHILD", keep="first")
-    first = first[~first["CHILD"].isin(s["CHILD"])].assign(known_start=False)
-    out = pd.concat([s, first])[["CHILD", "DECOM_date", "ep_row", "known_start"]]
-    return out.rename(columns={"DECOM_date": "start"}).set_index("CHILD")
 
 
 @rule("630")
@@ -64,7 +49,7 @@ def date_perm_not_valid(r):
     row, and the episode too when the date is not before its DECOM (same day is flagged)."""
     p = r.table("PrevPerm")
     d = date_perm(r)
-    start = _latest_start(r)
+    start = latest_start(r)
     when = lookup(start["start"], p["CHILD"])
     late = d["earliest"] >= when
     e = r.table("Episodes")
@@ -91,7 +76,7 @@ def prev_perm_for_care_before_2016(r):
     p = r.table("PrevPerm")
     option = p["PREV_PERM"].notna() & p["PREV_PERM"].ne("Z1").fillna(True)
     entry = option | p["LA_PERM"].notna() | p["DATE_PERM"].notna()
-    start = _latest_start(r)
+    start = latest_start(r)
     before = lookup(start["start"], p["CHILD"]) < PREV_PERM_FROM
     bad = entry & before
     e = r.table("Episodes")

@@ -10,8 +10,8 @@ import pandas as pd
 
 from rules.common import missing_or_not_in
 from rules.ssda903 import rule
-from validator.derive import age_at, invalid_date
-from validator.derive.ssda903 import episodes, header_dob
+from validator.derive import invalid_date
+from validator.derive.ssda903 import age_at, episodes, header_dob
 from validator.derive.ssda903_adoption import lookup, periods
 
 

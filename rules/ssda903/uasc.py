@@ -10,8 +10,8 @@ import pandas as pd
 
 from rules.common import missing_or_not_in
 from rules.ssda903 import rule
-from validator.derive import age_at, invalid_date, lookup
-from validator.derive.ssda903 import header_dob
+from validator.derive import invalid_date, lookup
+from validator.derive.ssda903 import age_at, header_dob
 from validator.derive.ssda903_header import header_has_uasc_flag, uasc_children, uasc_children_last
 
 

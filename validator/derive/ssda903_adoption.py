@@ -8,6 +8,7 @@ import pandas as pd
 
 from validator.derive.ssda903_episodes import care_periods
 from validator.derive import derived
+from validator.derive.ssda903 import run_bounds
 
 ADOPTED = ("E11", "E12")  # REC: adopted
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # PLACE: placed for adoption
@@ -36,16 +37,18 @@ def periods_of_care(r) -> pd.DataFrame:
     e = care_periods(r)
     e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE", "period", "order"]]
     e = e.sort_values(["CHILD", "order"], kind="stable").drop(columns="order")
-    e["row"] = e.index
-    g = e.groupby("period", sort=False)
-    e["period_start"] = g["DECOM_date"].transform("first")
-    e["first_row"] = g["row"].transform("first")
-    e["last_row"] = g["row"].transform("last")
-    e["period_end"] = lookup(e["DEC_date"], e["last_row"])
-    e["last_rec"] = lookup(e["REC"], e["last_row"])
-    e["starts_with_s"] = lookup(e["RNE"], e["first_row"]).eq("S").fillna(False).astype(bool)
-    e["first_in_file"] = e["period"].eq(e.groupby("CHILD", sort=False)["period"].transform("min"))
-    return e.drop(columns="row")
+    # a period's episodes are adjacent, as are a child's periods (in order)
+    first, last = run_bounds(e["period"].to_numpy())
+    child_first, _ = run_bounds(e["CHILD"].to_numpy(dtype=object, na_value=None))
+    rows = e.index.to_numpy()
+    e["period_start"] = e["DECOM_date"].to_numpy()[first]
+    e["first_row"] = rows[first]
+    e["last_row"] = rows[last]
+    e["period_end"] = e["DEC_date"].to_numpy()[last]
+    e["last_rec"] = e["REC"].array[last]
+    e["starts_with_s"] = e["RNE"].eq("S").to_numpy(dtype=bool, na_value=False)[first]
+    e["first_in_file"] = (e["period"].to_numpy() == e["period"].to_numpy()[child_first]) & e["CHILD"].notna().to_numpy()
+    return e
 
 
 @derived
@@ -54,11 +57,22 @@ def periods(r) -> pd.DataFrame:
     period_start, period_end, starts_with_s, first_row, last_row, first_in_file, last_rec (REC of
     its last episode)."""
     p = periods_of_care(r)
-    out = p.groupby("period", sort=False).agg(
-        CHILD=("CHILD", "first"), period_start=("period_start", "first"), period_end=("period_end", "first"),
-        starts_with_s=("starts_with_s", "first"), first_row=("first_row", "first"),
-        last_row=("last_row", "first"), first_in_file=("first_in_file", "first"), last_rec=("last_rec", "first"))
-    return out
+    firsts = p[p.index.to_numpy() == p["first_row"].to_numpy()]  # each period's first episode
+    return firsts.set_index("period")[["CHILD", "period_start", "period_end", "starts_with_s", "first_row",
+                                       "last_row", "first_in_file", "last_rec"]]
+
+
+@derived
+def adoption_pairs(r) -> pd.DataFrame:
+    """Every pairing of an episode with a PlacedAdoption row of the same child (inner join on CHILD):
+    Episodes CHILD, DECOM_date, DEC_date, REC, RNE, LS, PLACE, row label `ep_row`; PlacedAdoption
+    DATE_PLACED(_date), DATE_PLACED_CEASED(_date), REASON_PLACED_CEASED, row label `pa_row`."""
+    pa = r.table("PlacedAdoption")
+    pa = pa.assign(pa_row=pa.index)[["CHILD", "DATE_PLACED", "DATE_PLACED_date", "DATE_PLACED_CEASED",
+                                     "DATE_PLACED_CEASED_date", "REASON_PLACED_CEASED", "pa_row"]]
+    e = r.table("Episodes")
+    e = e.assign(ep_row=e.index)[["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE", "ep_row"]]
+    return e.merge(pa, on="CHILD", how="inner")
 
 
 @derived
@@ -71,6 +85,22 @@ def latest_decision(r) -> pd.Series:
     pa["row"] = pa.index
     pa = pa.sort_values(["CHILD", "DATE_PLACED_date", "row"], kind="stable")
     return pa.drop_duplicates("CHILD", keep="last").set_index("CHILD")["row"]
+
+
+@derived
+def latest_start(r) -> pd.DataFrame:
+    """Per child (index CHILD): the episode that starts the latest period of care - the latest
+    episode with RNE = S - with its DECOM (`start`) and row label (`ep_row`); for a child with
+    no RNE = S episode, the child's earliest episode, marked `known_start` False (the period
+    began on or before it). Shared by rules 632 and 634."""
+    e = r.table("Episodes")
+    e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "RNE"]].assign(ep_row=lambda d: d.index)
+    e = e.sort_values(["CHILD", "DECOM_date", "ep_row"], kind="stable")
+    s = e[e["RNE"].eq("S").fillna(False)].drop_duplicates("CHILD", keep="last").assign(known_start=True)
+    first = e.drop_duplicates("CHILD", keep="first")
+    first = first[~first["CHILD"].isin(s["CHILD"])].assign(known_start=False)
+    out = pd.concat([s, first])[["CHILD", "DECOM_date", "ep_row", "known_start"]]
+    return out.rename(columns={"DECOM_date": "start"}).set_index("CHILD")
 
 
 _PERM = r"(?P<d>\d{2}|ZZ)/(?P<m>\d{2}|ZZ)/(?P<y>\d{4}|ZZZZ)"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from validator.derive import derived
+from validator.derive.ssda903 import age_at, birthday  # noqa: F401 - rules import birthday from here
 
 SHORT_BREAKS = ("V3", "V4")  # LS: agreed series of short-term breaks
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
@@ -23,14 +24,6 @@ AD1_ITEMS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR",
 def any_present(t: pd.DataFrame, columns) -> pd.Series:
     """Rows where at least one of `columns` is given (not blank)."""
     return t[list(columns)].notna().any(axis=1)
-
-
-def birthday(dob: pd.Series, years: int) -> pd.Series:
-    """The date of the `years`-th birthday (NaT where DOB is NaT). Someone born on 29 February has
-    the birthday on 1 March in common years (as `age_at` counts it)."""
-    day = dob + pd.DateOffset(years=years)
-    leapling = (dob.dt.month == 2) & (dob.dt.day == 29) & (day.dt.day == 28)
-    return day.where(~leapling, day + pd.Timedelta(days=1))
 
 
 def _episode_flags(r) -> pd.DataFrame:
@@ -83,6 +76,19 @@ def cla_12_months(r, children: pd.Series) -> pd.Series:
     return out.where(children.isin(status.index), False)
 
 
+@derived
+def oc2_cohort(r) -> pd.DataFrame:
+    """OC2 with `age_start` / `age_end` (age on 1 April / 31 March, from OC2.DOB), `cohort` (known
+    to be in the OC2 cohort: `in_cohort`) and `not_cohort` (known not to be: `known_not_in_cohort`)."""
+    t = r.table("OC2")
+    t["age_start"] = age_at(t["DOB_date"], r.year.start)
+    t["age_end"] = age_at(t["DOB_date"], r.year.end)
+    status = cla_12_months(r, t["CHILD"])
+    t["cohort"] = status.fillna(False).astype(bool)
+    t["not_cohort"] = (~status).fillna(False).astype(bool)
+    return t
+
+
 def in_cohort(r, children: pd.Series) -> pd.Series:
     """Plain boolean: the child is known to be in the OC2 cohort."""
     return cla_12_months(r, children).fillna(False).astype(bool)
@@ -122,6 +128,35 @@ def care_leavers(r) -> pd.DataFrame:
     return o
 
 
+@derived
+def care_leavers_with_ages(r) -> pd.DataFrame:
+    """`care_leavers` with `age_start` / `age_end` (age on 1 April / 31 March, from OC3.DOB)."""
+    o = care_leavers(r).copy(deep=False)
+    o["age_start"] = age_at(o["DOB_date"], r.year.start)
+    o["age_end"] = age_at(o["DOB_date"], r.year.end)
+    return o
+
+
+def _birthday_17_or_18(r, o: pd.DataFrame) -> pd.Series:
+    """For OC3 rows of young people aged 17 or 18 on 31 March: the date of that (17th or 18th)
+    birthday, which falls in the collection year. NaT for everyone else."""
+    b17, b18 = birthday(o["DOB_date"], 17), birthday(o["DOB_date"], 18)
+    return b17.where(o["age_end"] == 17, b18.where(o["age_end"] == 18))
+
+
+@derived
+def birthday_episodes(r) -> pd.DataFrame:
+    """One row per (OC3 row of a young person aged 17 or 18 on 31 March, episode of that child): OC3
+    row label `oc3_row`, that 17th or 18th birthday `day` (see `_birthday_17_or_18`), and the
+    episode's DECOM_date, DEC, DEC_date, REC. Shared by rules 1007 and 1016."""
+    o = care_leavers_with_ages(r)
+    left = pd.DataFrame({"CHILD": o["CHILD"], "day": _birthday_17_or_18(r, o), "oc3_row": o.index})
+    left = left[left["day"].notna()]
+    e = r.table("Episodes")[["CHILD", "DECOM_date", "DEC", "DEC_date", "REC"]]
+    return left.merge(e, on="CHILD", how="inner")
+
+
 __all__ = ["SHORT_BREAKS", "OC3_ITEMS", "OC2_HEALTH_ITEMS", "AD1_ITEMS", "any_present", "birthday",
            "continuously_looked_after", "cla_12_months", "in_cohort", "known_not_in_cohort",
-           "children_with_episode_in_year", "looked_after_at_31_march", "care_leavers"]
+           "children_with_episode_in_year", "looked_after_at_31_march", "care_leavers",
+           "oc2_cohort", "care_leavers_with_ages", "birthday_episodes"]
