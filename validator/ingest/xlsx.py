@@ -13,12 +13,19 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl.utils import get_column_letter
 
 from validator.errors import UserError
 from validator.ingest.csv903 import match_table, shown
 from validator.ingest.raw import RawTable
 from validator.ingest.typing import blank_cells
+
+def _column_letter(n: int) -> str:
+    """Excel's column name for the 1-based column n (1 -> A, 27 -> AA); openpyxl is imported only
+    when a workbook is actually read."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(n)
+
 
 HEADER_SEARCH_ROWS = 20  # title rows above the header are skipped, up to this many
 
@@ -110,7 +117,7 @@ def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
         blank_rows = (body[-1] - header_row - int(keep.sum())) if body else 0
         hidden_rows = [n for n in lines[keep] if ws.row_dimensions[int(n)].hidden]
         hidden_cols = [grid[header_row].get(i + 1) for i in order
-                       if ws.column_dimensions[get_column_letter(i + 1)].hidden]
+                       if ws.column_dimensions[_column_letter(i + 1)].hidden]
         header_at = header_row - 1
         notes = [f"sheet '{ws.title}'"]
         if header_at:
