@@ -19,6 +19,7 @@ import validator
 from validator.engine import RunResult
 from validator.findings import summary
 from validator.model import LAST
+from validator.registry import ruleset_year
 from validator.spec import spec
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -168,7 +169,7 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     view_ids = {v["id"] for v in views}
     preview = _preview(r, masker)
     return _env.get_template("report.html.j2").render(
-        r=r, s=s, ready=s["errors"] == 0, by_rule=by_rule, by_child=by_child, by_table=by_table,
+        r=r, s=s, ready=s["errors"] == 0, ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=by_child, by_table=by_table,
         views=views, embedded_children=len(views), n_children=n_children, per_rule_limit=PER_RULE_LIMIT,
         normalisations=[n for t in r.tables.values() for n in t.normalised],
         return_level=_finding_rows(shown[shown["table"].isna()]),

@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 import validator
+from validator.registry import ruleset_year
 from validator.engine import RunResult
 from validator.findings import summary
 
@@ -67,6 +68,7 @@ def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
         "collection_year": r.year.label,
         "la": r.la,
         "inputs": inputs,
+        "ruleset": ruleset_year(r.kind, r.year.label),
         "rules_run": [v.code for v in result.rules_run],
         "rules_skipped": [{"rule": c, "reason": why} for c, why in result.rules_skipped],
         "normalisations": normalisations(r),

@@ -52,3 +52,13 @@ def test_cross_year_rule_skipped_when_last_years_table_is_absent():
     result = run(r, select=["202,NoE"])
     assert [v.code for v in result.rules_run] == ["202"]
     assert result.rules_skipped == [("NoE", "needs last year's Episodes table, which the previous-year input does not have")]
+
+
+def test_cin_2026_27_is_checked_provisionally_against_2025_26_rules():
+    from validator.registry import ruleset, ruleset_year
+    from tests.helpers import make_cin
+
+    assert ruleset_year("cin", "2026/27") == "2025/26" and ruleset_year("ssda903", "2026/27") == "2026/27"
+    assert [v.code for v in ruleset("cin", "2026/27")] == [v.code for v in ruleset("cin", "2025/26")]
+    result = run(make_cin({}, year="2026/27"), select=["100"])
+    assert [v.code for v in result.rules_run] == ["100"] and result.flags.empty  # 31 March 2027 expected

@@ -176,6 +176,11 @@ def _print_summary(result, findings, out=sys.stdout) -> None:
 
     s = summary(findings)
     r = result.ret
+    from validator.registry import ruleset_year
+
+    if ruleset_year(r.kind, r.year.label) != r.year.label:
+        print(f"note: DfE has not published its {r.year.label} {r.kind} rules; checked against the "
+              f"{ruleset_year(r.kind, r.year.label)} rules (provisional).", file=sys.stderr)
     print(f"{r.kind} {r.year.label}: {len(result.rules_run)} rules run, {len(result.rules_skipped)} skipped; "
           f"{s['errors']} errors and {s['queries']} queries across {s['children']} children.", file=out)
     for i in r.inputs:  # what was read differently or not at all: the terminal and CI logs see it too

@@ -128,9 +128,20 @@ def versions(ret: str, code: str) -> list[RuleVersion]:
     return list(_REGISTRY.get((ret, code), []))
 
 
+# Years DfE has not published a ruleset for yet: checked against the nearest published year, and
+# said so in every output. CIN 2026/27: the spec pack says to treat it as the 2025/26 set.
+PROVISIONAL = {("cin", "2026/27"): "2025/26"}
+
+
+def ruleset_year(ret: str, year: str) -> str:
+    """The collection year whose DfE rules check a `year` return (itself, or a provisional stand-in)."""
+    return PROVISIONAL.get((ret, year), year)
+
+
 def ruleset(ret: str, year: str) -> list[RuleVersion]:
     """The rules that run for `ret` in `year`, in DfE's specification order."""
     load_all()
+    year = ruleset_year(ret, year)
     order = {c: i for i, c in enumerate(spec(ret).rules)}
     out = [v for (r, _), vs in _REGISTRY.items() if r == ret for v in vs if year in v.years]
     return sorted(out, key=lambda v: order[v.code])
