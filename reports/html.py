@@ -51,12 +51,17 @@ def _finding_rows(f: pd.DataFrame) -> list[dict]:
     """Findings as plain dicts for the template (column by column: there may be very many)."""
     cols = {c: f[c].tolist() for c in ("rule", "severity", "message", "child", "table", "year", "row", "values",
                                        "file", "line", "path")}
+    n = len(f)
+    status = f["status"].tolist() if "status" in f else [""] * n
+    notes = f["explanation"].tolist() if "explanation" in f else [None] * n
     return [{
         "rule": rule, "severity": sev, "message": msg, "child": _blank(child), "table": _blank(table),
         "year": year, "row": _blank(row),
         "shown_values": "; ".join(f"{k} = {_blank(v) or '(blank)'}" for k, v in values.items()),
-        "file": _blank(file), "line": _blank(line), "path": _blank(path),
-    } for rule, sev, msg, child, table, year, row, values, file, line, path in zip(*cols.values())]
+        "file": _blank(file), "line": _blank(line), "path": _blank(path), "status": st,
+        "explanation": note if isinstance(note, str) else "",
+    } for rule, sev, msg, child, table, year, row, values, file, line, path, st, note
+        in zip(*cols.values(), status, notes)]
 
 
 def _drill_html(ids: list, child_views: set, limit: int) -> Markup:
@@ -169,7 +174,7 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     view_ids = {v["id"] for v in views}
     preview = _preview(r, masker)
     return _env.get_template("report.html.j2").render(
-        r=r, s=s, ready=s["errors"] == 0, ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=by_child, by_table=by_table,
+        r=r, s=s, ready=s["errors"] == 0, baseline=r.reference.get("baseline"), explained=r.reference.get("explained"), ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=by_child, by_table=by_table,
         views=views, embedded_children=len(views), n_children=n_children, per_rule_limit=PER_RULE_LIMIT,
         normalisations=[n for t in r.tables.values() for n in t.normalised],
         return_level=_finding_rows(shown[shown["table"].isna()]),

@@ -39,6 +39,8 @@ def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
     r = result.ret
     # Column by column, then zipped: a census with every child flagged has hundreds of thousands.
     cols = {c: [_plain(v) for v in findings[c].tolist()] for c in ("row", "child", "line")}
+    status = findings["status"].tolist() if "status" in findings else None
+    explanation = findings["explanation"].tolist() if "explanation" in findings else None
     out_findings = []
     for rule, sev, msg, table, year, row, child, fields, values, file, line, path in zip(
             findings["rule"].tolist(), findings["severity"].tolist(), findings["message"].tolist(),
@@ -53,6 +55,11 @@ def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
             "child": child, "fields": list(fields), "values": {k: _plain(v) for k, v in values.items()},
             "source": source,
         })
+        i = len(out_findings) - 1
+        if status is not None:
+            out_findings[-1]["status"] = status[i]
+        if explanation is not None and isinstance(explanation[i], str):
+            out_findings[-1]["explanation"] = explanation[i]
     inputs = []
     for i in r.inputs:
         for table, rows in (i.tables.items() or [(None, 0)]):
@@ -73,7 +80,9 @@ def findings_json(result: RunResult, findings: pd.DataFrame) -> dict:
         "rules_skipped": [{"rule": c, "reason": why} for c, why in result.rules_skipped],
         "normalisations": normalisations(r),
         "findings": out_findings,
-        "summary": summary(findings),
+        "summary": {**summary(findings),
+                    **({"baseline": r.reference["baseline"]} if "baseline" in r.reference else {}),
+                    **({"explained": r.reference["explained"]} if "explained" in r.reference else {})},
         **_measures(r),
     }
 

@@ -42,7 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--junit", metavar="FILE")
     v.add_argument("--mask", action="store_true", help="replace child ids and personal values with pseudonyms")
     v.add_argument("--mask-key", metavar="TEXT", help="secret that keeps --mask pseudonyms the same across runs")
-    v.add_argument("--fail-on", choices=["error", "query", "never"], default="error")
+    v.add_argument("--fail-on", choices=["error", "query", "new", "never"], default="error",
+                   help="exit 1 when there are findings at this level (new: errors not in --baseline)")
+    v.add_argument("--baseline", metavar="FILE", help="an earlier run's --json: mark findings new, persisting or resolved")
+    v.add_argument("--explanations", metavar="FILE", help="CSV (rule, child, note) explaining queries, as in DfE's upload system")
     v.add_argument("--change-threshold", metavar="PCT",
                    help="flag a headline figure that moved by more than PCT%% since last year "
                         "(one number for all, or MEASURE=PCT,... per measure)")
@@ -167,8 +170,12 @@ def _write_profile(path: str, result, phases: dict) -> None:
 def _exit_code(findings, fail_on: str) -> int:
     if fail_on == "never":
         return EXIT_OK
+    if fail_on == "new":
+        new = findings["status"] == "new" if "status" in findings else True
+        return EXIT_FINDINGS if ((findings["severity"] == "error") & new).any() else EXIT_OK
     levels = {"error"} if fail_on == "error" else {"error", "query"}
-    return EXIT_FINDINGS if findings["severity"].isin(levels).any() else EXIT_OK
+    open_ = findings["explanation"].isna() if "explanation" in findings else True  # an explained query is done
+    return EXIT_FINDINGS if (findings["severity"].isin(levels) & open_).any() else EXIT_OK
 
 
 def _print_summary(result, findings, out=sys.stdout) -> None:
@@ -218,8 +225,18 @@ def cmd_validate(args) -> int:
 
     parse_thresholds(args.change_threshold)  # a bad --change-threshold stops here, before the work
     phases: dict[str, float] = {}
+    from validator import followup
+
+    if args.fail_on == "new" and not args.baseline:
+        raise UserError("--fail-on new needs --baseline (an earlier run's --json).")
+    baseline = followup.load_baseline(args.baseline) if args.baseline else None
+    notes = followup.load_explanations(args.explanations) if args.explanations else None
     result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
                                 ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases)
+    if baseline is not None:
+        result.ret.reference["baseline"] = followup.apply_baseline(findings, baseline)
+    if notes is not None:
+        result.ret.reference["explained"] = followup.apply_explanations(findings, notes)
     t_out = time.perf_counter()
     failed = _write_outputs(args, result, findings, t_out - start)
     phases["outputs"] = time.perf_counter() - t_out
