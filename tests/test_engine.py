@@ -62,3 +62,10 @@ def test_cin_2026_27_is_checked_provisionally_against_2025_26_rules():
     assert [v.code for v in ruleset("cin", "2026/27")] == [v.code for v in ruleset("cin", "2025/26")]
     result = run(make_cin({}, year="2026/27"), select=["100"])
     assert [v.code for v in result.rules_run] == ["100"] and result.flags.empty  # 31 March 2027 expected
+
+
+def test_social_worker_rules_skip_when_the_table_is_not_given():
+    r = make_903({"Header": H, "Episodes": [{"CHILD": "1", "DECOM": "01/05/2024"}]})
+    result = run(r, select=["SW12STG2,101"])
+    assert [v.code for v in result.rules_run] == ["101"]
+    assert result.rules_skipped[0][0] == "SW12STG2" and "SWEpisodes table, which was not given" in result.rules_skipped[0][1]

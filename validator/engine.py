@@ -29,6 +29,10 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)  # code -> seconds
 
 
+# Tables the SSDA903 XML schema has no place for: a rule reading one cannot judge a return without it.
+CSV_ONLY_TABLES = {"ssda903": ("SWEpisodes", "DoLo")}
+
+
 def missing_input(v: RuleVersion, r: Return) -> str | None:
     """Why `v` cannot run on `r` (an input it needs was not given), or None."""
     m = v.meta
@@ -39,6 +43,10 @@ def missing_input(v: RuleVersion, r: Return) -> str | None:
         if absent:
             names = ", ".join(t[: -len(LAST)] for t in absent)
             return f"needs last year's {names} table, which the previous-year input does not have"
+    for table in CSV_ONLY_TABLES.get(r.kind, ()):
+        if table in m.tables and not r.has(table):
+            return (f"needs the {table} table, which was not given (the SSDA903 XML form does not carry it: "
+                    f"give it as a CSV file)")
     if (m.needs_ofsted_lists or "ofsted" in v.extra_needs) and not r.reference.get("ofsted"):
         return "needs Ofsted's provider lists (--ofsted)"
     if (m.needs_la_code or "la" in v.extra_needs) and not r.la:
