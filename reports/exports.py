@@ -59,6 +59,32 @@ def write_junit(result: RunResult, findings: pd.DataFrame, path: str) -> None:
         f.write("\n".join(out) + "\n")
 
 
+def _first_dates(r, findings: pd.DataFrame) -> list:
+    """For each finding, the date read from its first date field (a real Excel date, so it sorts and
+    filters as one), or None. The Values column keeps the text as written."""
+    from validator.model import LAST
+
+    cache: dict = {}
+    out = []
+    for table, year, row, fields in zip(findings["table"].tolist(), findings["year"].tolist(),
+                                        findings["row"].tolist(), findings["fields"].tolist()):
+        value = None
+        key = (table or "") + (LAST if year == "previous" else "")
+        t = r.tables.get(key)
+        if t is not None and row is not None and row == row:
+            for field in fields:
+                col = field + "_date"
+                if (key, col) not in cache:
+                    cache[(key, col)] = t.frame[col].to_numpy() if col in t.frame else None
+                dates = cache[(key, col)]
+                if dates is not None:
+                    d = dates[int(row)]
+                    value = None if pd.isna(d) else pd.Timestamp(d).to_pydatetime().date()
+                    break
+        out.append(value)
+    return out
+
+
 def write_xlsx(result: RunResult, findings: pd.DataFrame, path: str) -> None:
     """Workbook for Excel users: Summary, By rule, By child, Findings (every finding, no cap).
     Header rows frozen and filtered; dates in values stay text as written (that is what DfE got)."""
@@ -114,12 +140,14 @@ def write_xlsx(result: RunResult, findings: pd.DataFrame, path: str) -> None:
     sheet("By child", ["Child", "Errors", "Queries", "Rules"],
           ([str(c), int((g["severity"] == "error").sum()), int((g["severity"] == "query").sum()),
             ", ".join(dict.fromkeys(g["rule"]))] for c, g in by_child), [14, 8, 8, 60])
-    sheet("Findings", ["Rule", "Severity", "DfE message", "Child", "Table", "Year", "Row", "Fields", "Values", "File", "Line", "XML path"],
+    sheet("Findings", ["Rule", "Severity", "DfE message", "Child", "Table", "Year", "Row", "Fields", "Values",
+                       "Date (read)", "File", "Line", "XML path"],
           ([x.rule, x.severity, x.message, _cell(x.child), _cell(x.table), x.year,
             None if _cell(x.row) == "" else int(x.row), ", ".join(x.fields),
-            "; ".join(f"{k}={_cell(v)}" for k, v in x.values.items()), _cell(x.file),
-            None if _cell(x.line) == "" else int(x.line), _cell(x.path)] for x in findings.itertuples(index=False)),
-          [10, 9, 60, 14, 16, 9, 7, 24, 40, 30, 7, 40])
+            "; ".join(f"{k}={_cell(v)}" for k, v in x.values.items()), date, _cell(x.file),
+            None if _cell(x.line) == "" else int(x.line), _cell(x.path)]
+           for x, date in zip(findings.itertuples(index=False), _first_dates(r, findings))),
+          [10, 9, 60, 14, 16, 9, 7, 24, 40, 12, 30, 7, 40])
     _preview_sheets(r, sheet)
     wb.save(path)
 

@@ -136,3 +136,16 @@ def test_input_notes_reach_json_and_stderr(tmp_path, capsys):
     assert inputs["Episodes"] == ["extra columns not used by DfE: Notes", "the table has a header row and no data rows"]
     assert inputs["Header"] == ["2 blank row(s) skipped"]
     assert "note: " in capsys.readouterr().err
+
+
+def test_xlsx_findings_carry_real_dates(return_dirs, tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    cur, prev = return_dirs
+    out = tmp_path / "f.xlsx"
+    main(["validate", str(cur), "--year", "2024/25", "--previous", str(prev), "--xlsx", str(out), "--select", "203"])
+    rows = list(load_workbook(out)["Findings"].iter_rows(values_only=True))
+    assert rows[0][9] == "Date (read)"
+    assert rows[1][0] == "203" and isinstance(rows[1][9], dt.datetime) and rows[1][9].date() == dt.date(2015, 1, 1)
