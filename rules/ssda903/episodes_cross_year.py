@@ -16,6 +16,7 @@ Common conventions:
 import pandas as pd
 
 from rules.ssda903 import rule
+from validator.derive import lookup
 from validator.derive.ssda903 import birthday, episodes, header_dob
 from validator.derive.ssda903_placement import continuing_episodes, final_last_year
 from validator.reference import responsible_la
@@ -29,11 +30,6 @@ def _need(r, key: str) -> pd.DataFrame:
     if not r.has(key):
         raise ValueError(f"needs {key.replace('_last', '')} from last year's return, which was not supplied")
     return r.table(key)
-
-
-def _by_child(child: pd.Series, values: pd.Series) -> pd.Series:
-    """values (indexed by CHILD) looked up for each row; safe for empty date Series (unlike .map)."""
-    return pd.Series(values.reindex(child.to_numpy()).to_numpy(), index=child.index)
 
 
 def _continuing(r) -> pd.DataFrame:
@@ -219,7 +215,7 @@ def previously_adopted(r):
     e = r.table("Episodes")
     both = pd.concat([e[["CHILD", "DECOM_date", "REC"]], r.table("Episodes_last")[["CHILD", "DECOM_date", "REC"]]])
     adopted = both[both["REC"].isin(ADOPTED) & both["DECOM_date"].notna()].groupby("CHILD")["DECOM_date"].min()
-    return {"Episodes": (e["DECOM_date"] > _by_child(e["CHILD"], adopted)).fillna(False).astype(bool)}
+    return {"Episodes": (e["DECOM_date"] > lookup(e["CHILD"], adopted)).fillna(False).astype(bool)}
 
 
 @rule("207")
@@ -294,7 +290,7 @@ def care_leaver_not_relevant(r):
 
     end = e["DEC_date"].where(e["DEC"].notna(), pd.Timestamp(r.year.end) + pd.Timedelta(days=1))
     care = e[end.notna() & ~e["LS"].isin(SHORT_BREAK)].assign(end=end)
-    dob = _by_child(care["CHILD"], header_dob(r))
+    dob = lookup(care["CHILD"], header_dob(r))
 
     def days_since(day: pd.Series) -> pd.Series:
         """Days in care from max(DECOM, day) (DECOM when day is unknown) to the end, at least 0."""
@@ -305,10 +301,10 @@ def care_leaver_not_relevant(r):
     days = care.groupby("CHILD")[["d14", "d16"]].sum()
 
     window = pd.Timestamp(r.year.previous.start)
-    odob = _by_child(o["CHILD"], header_dob(r))
+    odob = lookup(o["CHILD"], header_dob(r))
     b14, b16 = birthday(odob, 14), birthday(odob, 16)
-    d14 = _by_child(o["CHILD"], days["d14"]).fillna(0)
-    d16 = _by_child(o["CHILD"], days["d16"]).fillna(0)
+    d14 = lookup(o["CHILD"], days["d14"]).fillna(0)
+    d16 = lookup(o["CHILD"], days["d16"]).fillna(0)
     short = ((b16 >= window) & (d16 < 1)) | ((b14 >= window) & (d14 < 91))
     visible = o["CHILD"].isin(e["CHILD"])
     return {"OC3": visible & (o["CHILD"].isin(adopted) | (short & odob.notna()))}

@@ -10,7 +10,8 @@ import pandas as pd
 
 from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive.ssda903_adoption import date_perm, latest_start, lookup
+from validator.derive import lookup
+from validator.derive.ssda903_adoption import date_perm, latest_start
 
 PREV_PERM_FROM = pd.Timestamp(2016, 4, 1)  # previous permanence is collected for care starting from 1 April 2016
 
@@ -50,10 +51,10 @@ def date_perm_not_valid(r):
     p = r.table("PrevPerm")
     d = date_perm(r)
     start = latest_start(r)
-    when = lookup(start["start"], p["CHILD"])
+    when = lookup(p["CHILD"], start["start"])
     late = d["earliest"] >= when
     e = r.table("Episodes")
-    return {"PrevPerm": ~d["valid"] | late, "Episodes": e.index.isin(lookup(start["ep_row"], p.loc[late, "CHILD"]))}
+    return {"PrevPerm": ~d["valid"] | late, "Episodes": e.index.isin(lookup(p.loc[late, "CHILD"], start["ep_row"]))}
 
 
 @rule("633")
@@ -77,10 +78,10 @@ def prev_perm_for_care_before_2016(r):
     option = p["PREV_PERM"].notna() & p["PREV_PERM"].ne("Z1").fillna(True)
     entry = option | p["LA_PERM"].notna() | p["DATE_PERM"].notna()
     start = latest_start(r)
-    before = lookup(start["start"], p["CHILD"]) < PREV_PERM_FROM
+    before = lookup(p["CHILD"], start["start"]) < PREV_PERM_FROM
     bad = entry & before
     e = r.table("Episodes")
-    return {"PrevPerm": bad, "Episodes": e.index.isin(lookup(start["ep_row"], p.loc[bad, "CHILD"]))}
+    return {"PrevPerm": bad, "Episodes": e.index.isin(lookup(p.loc[bad, "CHILD"], start["ep_row"]))}
 
 
 @rule("635")

@@ -12,7 +12,8 @@ from rules.common import missing_or_not_in
 from rules.ssda903 import rule
 from validator.derive import invalid_date
 from validator.derive.ssda903 import age_at, episodes, header_dob
-from validator.derive.ssda903_adoption import lookup, periods
+from validator.derive import lookup
+from validator.derive.ssda903_adoption import periods
 
 
 def _missing(r) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def _age_at_review(r) -> pd.Series:
     """Age in whole years on the review date, from Reviews.DOB (Header.DOB when Reviews.DOB is
     blank or not a date); NaN when either date is unusable."""
     t = r.table("Reviews")
-    dob = t["DOB_date"].fillna(lookup(header_dob(r), t["CHILD"]))
+    dob = t["DOB_date"].fillna(lookup(t["CHILD"], header_dob(r)))
     return age_at(dob, t["REVIEW_date"])
 
 
@@ -161,7 +162,7 @@ def missing_before_birth(r):
     """MIS_START before the child's date of birth (Missing.DOB; Header.DOB when Missing.DOB is
     blank or not a date). Starting on the day of birth is not before it and passes."""
     m = r.table("Missing")
-    dob = m["DOB_date"].fillna(lookup(header_dob(r), m["CHILD"]))
+    dob = m["DOB_date"].fillna(lookup(m["CHILD"], header_dob(r)))
     return {"Missing": m["MIS_START_date"] < dob}
 
 
@@ -280,7 +281,7 @@ def missing_at_18_not_e8(r):
     public validator; DfE's message itself only says "missing when ceasing to be looked after".
     DOB from Missing.DOB, or Header.DOB when that is blank or not a date."""
     m = _missing(r)
-    dob = m["DOB_date"].fillna(lookup(header_dob(r), m["CHILD"]))
+    dob = m["DOB_date"].fillna(lookup(m["CHILD"], header_dob(r)))
     m["bd18"] = dob + pd.DateOffset(years=18)
     m = m[m["MIS_END_date"].notna() & (m["MIS_END_date"] == m["bd18"])]
     e = r.table("Episodes")

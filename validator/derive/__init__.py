@@ -105,4 +105,14 @@ def birthday(dob: pd.Series, years: int) -> pd.Series:
     return pd.Series(out, index=dob.index, dtype=dob.dtype)
 
 
-__all__ = ["derived", "invalid_date", "lookup", "age_at", "birthday", "np"]
+def truthy(flag: pd.Series) -> pd.Series:
+    """CIN booleans: true/1 (any case) -> True, false/0 -> False, anything else -> <NA>."""
+    codes, uniques = pd.factorize(flag)  # decided once per distinct spelling: flags are hot in CIN rules
+    meaning = pd.array([_TRUTH.get(str(u).lower()) for u in uniques] + [None], dtype="boolean")
+    return pd.Series(meaning[codes], index=flag.index)  # code -1 (blank) takes the trailing <NA>
+
+
+_TRUTH = {"true": True, "1": True, "false": False, "0": False}
+
+
+__all__ = ["truthy", "derived", "invalid_date", "lookup", "age_at", "birthday", "np"]

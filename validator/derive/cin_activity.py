@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rules.common import truthy
+from validator.derive import truthy
 from validator.derive.cin import EPISODE_KEY
 
 CHILD_KEY = ["ChildSeq"]

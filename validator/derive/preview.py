@@ -41,6 +41,7 @@ import pandas as pd
 
 from validator.calendar import working_days_after
 from validator.derive import age_at
+from validator.derive import truthy as _truthy
 from validator.model import LAST
 from validator.years import CollectionYear
 
@@ -56,7 +57,6 @@ SGO = ("E43", "E44", "E45", "E46", "E47", "E48")
 # ---- CIN conventions -----------------------------------------------------------------------
 NOT_IN_NEED_PRIMARY = ("N9",)
 NOT_IN_NEED_CLOSURE = ("RC8", "RC9")
-TRUE_FLAGS = ("true", "1")
 
 
 def year_for(r, suffix: str) -> CollectionYear:
@@ -242,7 +242,7 @@ def short_break_only(r, suffix, year) -> pd.Index:
 
 def truthy(flag: pd.Series) -> pd.Series:
     """A CIN boolean written true/1 in any case."""
-    return _flag(flag.astype("string").str.strip().str.lower().isin(TRUE_FLAGS))
+    return _flag(_truthy(flag) == True)  # noqa: E712
 
 
 @_cached

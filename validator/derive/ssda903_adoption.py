@@ -14,12 +14,6 @@ ADOPTED = ("E11", "E12")  # REC: adopted
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # PLACE: placed for adoption
 
 
-def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """values[key] for each key (NaN/NaT where absent), aligned with `keys`; `values` must have a
-    unique index. Safe on empty inputs (Series.map with an empty Series casts dates to float)."""
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index, dtype=values.dtype)
-
-
 @derived
 def periods_of_care(r) -> pd.DataFrame:
     """Episodes with their DfE period of care (the shared definition: `care_periods` in
