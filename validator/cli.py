@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="PATH holds one sub-folder per authority: validate them in parallel and write "
                         "OUTDIR/<name>.html, <name>.json and index.html")
     v.add_argument("--profile", metavar="FILE", help="write the time per phase and the slowest rules (JSON)")
+    v.add_argument("--jobs", type=int, metavar="N", choices=[1, 2],
+                   help="processes to run the rules in: 1, or 2 (default: 2 on Linux with 2+ cores for a "
+                        "return big enough to gain from it)")
     v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
     v.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes (comma separated)")
 
@@ -97,10 +100,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None,
-             phases=None):
+             phases=None, jobs=1):
     """Ingest, run the rules, and build the findings table. Returns (RunResult, findings).
-    `phases`, when a dict, receives the seconds spent in each phase."""
-    from validator.engine import run
+    `phases`, when a dict, receives the seconds spent in each phase. `jobs`: processes for the
+    rules (None: what suits the machine and the return, see engine.default_workers)."""
+    from validator.engine import default_workers, run
     from validator.findings import findings_table
     from validator.ingest import load_return
     from validator.reference import attach_reference
@@ -110,10 +114,11 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
     r = load_return(paths, previous=previous, kind=ret, year=year, la=la)
     attach_reference(r, ofsted=ofsted)
     t1 = time.perf_counter()
-    result = run(r, select=select, ignore=ignore)
+    result = run(r, select=select, ignore=ignore, workers=default_workers(r) if jobs is None else jobs)
     t2 = time.perf_counter()
     findings = findings_table(result)
     t3 = time.perf_counter()
+    # derived frames computed on the way by this process (a second one, if any, worked alongside)
     derive = sum(r.__dict__.get("_derive_seconds", {}).values())
     phases.update({"ingest": t1 - t0, "derive": derive, "rules": t2 - t1 - derive, "findings": t3 - t2})
     return result, findings
@@ -160,7 +165,8 @@ def _write_profile(path: str, result, phases: dict) -> None:
     import resource
 
     slow = sorted(result.timings.items(), key=lambda kv: -kv[1])[:10]
-    derived = sorted(result.ret.__dict__.get("_derive_seconds", {}).items(), key=lambda kv: -kv[1])[:10]
+    derived = result.ret.__dict__.get("_derive_seconds", {}) | result.child_derive_seconds
+    derived = sorted(derived.items(), key=lambda kv: -kv[1])[:10]
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"phases": phases, "slowest_rules": slow, "slowest_derived": derived,
                    "rules_run": len(result.rules_run),
@@ -232,7 +238,8 @@ def cmd_validate(args) -> int:
     baseline = followup.load_baseline(args.baseline) if args.baseline else None
     notes = followup.load_explanations(args.explanations) if args.explanations else None
     result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
-                                ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases)
+                                ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases,
+                                jobs=args.jobs)
     if baseline is not None:
         result.ret.reference["baseline"] = followup.apply_baseline(findings, baseline)
     if notes is not None:

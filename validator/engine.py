@@ -6,6 +6,9 @@ and the other rules go on. A rule whose inputs are missing is listed as skipped,
 
 from __future__ import annotations
 
+import os
+import pickle
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -27,6 +30,8 @@ class RunResult:
     rules_skipped: list[tuple[str, str]]  # (code, reason)
     flags: pd.DataFrame  # rule, severity, table (key), row (label, -1 for the whole return), crash
     timings: dict[str, float] = field(default_factory=dict)  # code -> seconds
+    # derived frames the second process computed for its rules (name -> seconds), when there was one
+    child_derive_seconds: dict[str, float] = field(default_factory=dict)
 
 
 # Tables the SSDA903 XML schema has no place for: a rule reading one cannot judge a return without it.
@@ -91,40 +96,144 @@ def rows_of(flags, frame_index: pd.Index) -> np.ndarray:
     return np.unique(np.asarray(list(flags) if not isinstance(flags, (pd.Index, np.ndarray)) else flags))
 
 
-def run(r: Return, select: list[str] | None = None, ignore: list[str] | None = None) -> RunResult:
-    parts: list[pd.DataFrame] = []
-    ran, skipped, timings = [], [], {}
+@dataclass
+class _Outcome:
+    """What one rule did: its flagged rows per table key, or why it did not run."""
+    skipped: str | None = None  # reason, when the rule turned out not to apply
+    tables: list[str] = field(default_factory=list)
+    rows: list[np.ndarray] = field(default_factory=list)
+    crash: str = ""
+    seconds: float = 0.0
+
+
+def _run_one(r: Return, v: RuleVersion) -> _Outcome:
+    out = _Outcome()
+    start = time.perf_counter()
+    try:
+        for key, flags in (v.func(r) or {}).items():
+            if key == RETURN_LEVEL:
+                if bool(flags):
+                    out.tables.append(key)
+                    out.rows.append(np.array([-1], dtype="int64"))
+                continue
+            if not r.has(key):
+                continue  # a table the input does not have has no rows to flag
+            rows = rows_of(flags, r.tables[key].frame.index)
+            if len(rows):
+                out.tables.append(key)
+                out.rows.append(rows.astype("int64"))
+    except NotApplicable as e:
+        out = _Outcome(skipped=str(e))
+    except Exception as e:  # noqa: BLE001 - a broken rule must never silence the others
+        out = _Outcome(tables=[RETURN_LEVEL], rows=[np.array([-1], dtype="int64")],
+                       crash=COULD_NOT_RUN.format(error=f"{type(e).__name__}: {e}"))
+    out.seconds = time.perf_counter() - start
+    return out
+
+
+def _run_all(r: Return, versions: list[RuleVersion]) -> dict[str, _Outcome]:
+    return {v.code: _run_one(r, v) for v in versions}
+
+
+# Below this many table rows a second process costs more than it saves.
+PARALLEL_MIN_ROWS = 2_000
+
+
+def default_workers(r: Return) -> int:
+    """Processes to run the rules in: two where the machine has the cores, the OS can fork (Linux)
+    and the return is big enough to be worth it; otherwise one."""
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+        return 1
+    rows = sum(len(t.frame) for t in r.tables.values())
+    return 2 if rows >= PARALLEL_MIN_ROWS else 1
+
+
+def _split(versions: list[RuleVersion]) -> tuple[list[RuleVersion], list[RuleVersion]]:
+    """Two halves of about the same number of rules, whole modules kept together: rules of one
+    module share derived frames, which each process computes for itself."""
+    modules: dict[str, list[RuleVersion]] = {}
+    for v in versions:
+        modules.setdefault(v.func.__module__, []).append(v)
+    halves: tuple[list[RuleVersion], list[RuleVersion]] = ([], [])
+    for group in sorted(modules.values(), key=len, reverse=True):
+        min(halves, key=len).extend(group)
+    return halves
+
+
+def _run_forked(r: Return, versions: list[RuleVersion]) -> tuple[dict[str, _Outcome], dict[str, float]]:
+    """Run half the rules in a forked copy of this process while this one runs the other half.
+    The child sends back its outcomes (flagged row numbers, not frames) through a pipe. If it
+    fails for any reason, this process runs its half too: the result is the same either way."""
+    mine, theirs = _split(versions)
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send, and leave without running the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_fd)
+            payload = pickle.dumps((_run_all(r, theirs), r.__dict__.get("_derive_seconds", {})),
+                                   protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_fd)
+    outcomes = _run_all(r, mine)
+    with os.fdopen(read_fd, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        if status != 0:
+            raise ValueError(f"exit status {status}")
+        theirs_out, child_derive = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - the child died or sent garbage: do its share here
+        return outcomes | _run_all(r, theirs), {}
+    return outcomes | theirs_out, child_derive
+
+
+def run(r: Return, select: list[str] | None = None, ignore: list[str] | None = None,
+        workers: int = 1) -> RunResult:
+    """Run the year's rules (or those chosen) on `r`. `workers=2` runs them in two processes
+    where the OS can fork; the result is identical to one process, in the same order."""
+    chosen, skipped_first = [], {}
     for v in select_rules(r, select, ignore):
         reason = missing_input(v, r)
         if reason:
-            skipped.append((v.code, reason))
+            skipped_first[v.code] = reason
+        else:
+            chosen.append(v)
+    child_derive: dict[str, float] = {}
+    if workers > 1 and hasattr(os, "fork") and len(chosen) > 1:
+        outcomes, child_derive = _run_forked(r, chosen)
+    else:
+        outcomes = _run_all(r, chosen)
+
+    ran, skipped, timings = [], [], {}
+    rule, severity, table, rows, crash = [], [], [], [], []
+    for v in select_rules(r, select, ignore):
+        if v.code in skipped_first:
+            skipped.append((v.code, skipped_first[v.code]))
+            continue
+        o = outcomes[v.code]
+        timings[v.code] = o.seconds
+        if o.skipped is not None:
+            skipped.append((v.code, o.skipped))
             continue
         ran.append(v)
-        severity = v.meta.severity
-        start = time.perf_counter()
-        try:
-            out = v.func(r) or {}
-            for key, flags in out.items():
-                if key == RETURN_LEVEL:
-                    if bool(flags):
-                        parts.append(pd.DataFrame({"rule": [v.code], "severity": severity, "table": key,
-                                                   "row": -1, "crash": ""}))
-                    continue
-                if not r.has(key):
-                    continue  # a table the input does not have has no rows to flag
-                rows = rows_of(flags, r.tables[key].frame.index)
-                if len(rows):
-                    parts.append(pd.DataFrame({"rule": v.code, "severity": severity, "table": key,
-                                               "row": rows.astype("int64"), "crash": ""}))
-        except NotApplicable as e:
-            ran.remove(v)
-            skipped.append((v.code, str(e)))
-        except Exception as e:  # noqa: BLE001 - a broken rule must never silence the others
-            text = f"{type(e).__name__}: {e}"
-            parts.append(pd.DataFrame({"rule": [v.code], "severity": "error", "table": RETURN_LEVEL,
-                                       "row": -1, "crash": COULD_NOT_RUN.format(error=text)}))
-        timings[v.code] = time.perf_counter() - start
-    flags = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {c: pd.Series([], dtype="int64" if c == "row" else "object") for c in FINDING_COLUMNS})
+        sev = "error" if o.crash else v.meta.severity
+        for key, found in zip(o.tables, o.rows):
+            n = len(found)
+            rule += [v.code] * n
+            severity += [sev] * n
+            table += [key] * n
+            crash += [o.crash] * n
+            rows.append(found)
+    if rows:
+        flags = pd.DataFrame({"rule": rule, "severity": severity, "table": table, "row": np.concatenate(rows),
+                              "crash": crash})
+    else:
+        flags = pd.DataFrame({c: pd.Series([], dtype="int64" if c == "row" else "object") for c in FINDING_COLUMNS})
     flags = flags.drop_duplicates(["rule", "table", "row", "crash"], ignore_index=True)
-    return RunResult(ret=r, rules_run=ran, rules_skipped=skipped, flags=flags, timings=timings)
+    return RunResult(ret=r, rules_run=ran, rules_skipped=skipped, flags=flags, timings=timings,
+                     child_derive_seconds=child_derive)
