@@ -108,23 +108,27 @@ def rule(ret: str, code: str, years: str | tuple[str, ...] | None = None, limite
     return register
 
 
-_loaded = False
+_loaded: set[str] = set()
+
+
+def load(ret: str) -> None:
+    """Import every module under rules/<ret>/ so their decorators register (a new file needs no
+    listing). Only the return being checked is imported: start-up time counts."""
+    if ret in _loaded:
+        return
+    package = importlib.import_module(f"rules.{ret}")
+    for mod in pkgutil.walk_packages(package.__path__, prefix=f"rules.{ret}."):
+        importlib.import_module(mod.name)
+    _loaded.add(ret)
 
 
 def load_all() -> None:
-    """Import every module under rules/ so their decorators register (a new file needs no listing)."""
-    global _loaded
-    if _loaded:
-        return
-    import rules
-
-    for mod in pkgutil.walk_packages(rules.__path__, prefix="rules."):
-        importlib.import_module(mod.name)
-    _loaded = True
+    for ret in RETURNS:
+        load(ret)
 
 
 def versions(ret: str, code: str) -> list[RuleVersion]:
-    load_all()
+    load(ret)
     return list(_REGISTRY.get((ret, code), []))
 
 
@@ -140,7 +144,7 @@ def ruleset_year(ret: str, year: str) -> str:
 
 def ruleset(ret: str, year: str) -> list[RuleVersion]:
     """The rules that run for `ret` in `year`, in DfE's specification order."""
-    load_all()
+    load(ret)
     year = ruleset_year(ret, year)
     order = {c: i for i, c in enumerate(spec(ret).rules)}
     out = [v for (r, _), vs in _REGISTRY.items() if r == ret for v in vs if year in v.years]
@@ -148,8 +152,8 @@ def ruleset(ret: str, year: str) -> list[RuleVersion]:
 
 
 def implemented_codes(ret: str) -> set[str]:
-    load_all()
+    load(ret)
     return {c for (r, c) in _REGISTRY if r == ret}
 
 
-__all__ = ["rule", "ruleset", "versions", "load_all", "RETURN_LEVEL", "RuleVersion", "Flags", "RETURNS"]
+__all__ = ["rule", "ruleset", "versions", "load", "load_all", "RETURN_LEVEL", "RuleVersion", "Flags", "RETURNS"]
