@@ -149,3 +149,18 @@ def test_xlsx_findings_carry_real_dates(return_dirs, tmp_path):
     rows = list(load_workbook(out)["Findings"].iter_rows(values_only=True))
     assert rows[0][9] == "Date (read)"
     assert rows[1][0] == "203" and isinstance(rows[1][9], dt.datetime) and rows[1][9].date() == dt.date(2015, 1, 1)
+
+
+def test_command_exit_codes_pass_through_and_a_closed_pipe_is_quiet(return_dirs):
+    """`python -m validator` (like the installed `returncheck`) leaves without the interpreter's
+    teardown: the exit code must still be main()'s, and a reader that goes away is no error."""
+    cur, prev = return_dirs
+    p = subprocess.run([sys.executable, "-m", "validator", "validate", str(cur), "--previous", str(prev),
+                        "--year", "2024/25", "--jobs", "2"], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 1 and "errors and 0 queries" in p.stdout
+    p = subprocess.run([sys.executable, "-m", "validator", "validate", "/no/such/folder"], capture_output=True, text=True,
+                       cwd=ROOT)
+    assert p.returncode == 2 and "no such file or folder" in p.stderr
+    p = subprocess.run(f"{sys.executable} -m validator rules --return cin | head -1", shell=True,
+                       capture_output=True, text=True, cwd=ROOT)
+    assert p.stdout.startswith("cin") and p.stderr == ""

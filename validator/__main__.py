@@ -1,5 +1,3 @@
-import sys
+from validator.cli import entry
 
-from validator.cli import main
-
-sys.exit(main())
+entry()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -93,10 +94,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("returncheck: interrupted.", file=sys.stderr)
         return EXIT_CANNOT
+    except BrokenPipeError:  # the reader went away (`returncheck rules | head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CANNOT
     except Exception as e:  # noqa: BLE001 - never a traceback for the user
         print(f"returncheck: internal error ({type(e).__name__}: {e}). Please report it to {ISSUES_URL}.",
               file=sys.stderr)
         return EXIT_CANNOT
+
+
+def entry() -> None:
+    """The `returncheck` command: main(), then leave at once. Every output is written and closed
+    by then; skipping the interpreter's teardown (freeing every frame and object one by one) saves
+    a tenth of a second or more of a typical run."""
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say there
+            pass
+    os._exit(code)
 
 
 def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None,
