@@ -59,7 +59,10 @@ def test_la_codes_table_is_clean():
 @pytest.mark.parametrize("value,year,ons,number", [
     ("E09000027", None, "E09000027", "318"), (" e09000027 ", "2024/25", "E09000027", "318"), ("318", None, "E09000027", "318"),
     ("815", "2022/23", "E10000023", "815"), ("815", "2023/24", "E06000065", "815"), ("E06000063", "2025/26", "E06000063", "942"),
-    ("909", "2022/23", "E10000006", "909")])
+    ("909", "2022/23", "E10000006", "909"),
+    # Barnsley recoded on 1 April 2025: either code resolves to the one of the return's year
+    ("370", "2024/25", "E08000016", "370"), ("E08000038", "2024/25", "E08000016", "370"),
+    ("E08000016", "2025/26", "E08000038", "370"), ("E08000039", "2025/26", "E08000039", "373")])
 def test_normalise_la(value, year, ons, number):
     la = normalise_la(value, year)
     assert (la.ons_code, la.dfe_number) == (ons, number)
@@ -77,6 +80,10 @@ def test_upper_tier_by_year_and_country():
     got = la_codes.upper_tier(lt, "2024/25")
     assert got.tolist()[:7] == ["E10000016", "E06000063", "E09000027", "WAL", "SCO", "NIR", "NUK"]
     assert pd.isna(got.iloc[7])
+    # the postcode directory has only Barnsley's and Sheffield's new codes
+    new = pd.Series(["E08000038", "E08000039"])
+    assert la_codes.upper_tier(new, "2024/25").tolist() == ["E08000016", "E08000019"]
+    assert la_codes.upper_tier(new, "2025/26").tolist() == ["E08000038", "E08000039"]
 
 
 # ---------------------------------------------------------------- Ofsted workbooks

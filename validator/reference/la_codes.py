@@ -29,6 +29,9 @@ OUTSIDE_ENGLAND = frozenset({"SCO", "WAL", "NIR", "NUK", "CON"})
 # Before 1 April 2023 (collection years up to 2022/23) these unitaries were parts of counties.
 _BEFORE_2023 = {"E06000063": "E10000006", "E06000064": "E10000006",
                 "E06000065": "E10000023", "E06000066": "E10000027"}
+# Before 1 April 2025 (up to 2024/25) Barnsley and Sheffield had their old codes; the postcode
+# directory only has the new ones.
+_BEFORE_2025 = {"E08000038": "E08000016", "E08000039": "E08000019"}
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,11 @@ def normalise_la(value: str | None, year: str | None = None) -> LA | None:
     if key is None:
         return None
     rows = [r for r in _rows() if r[key] == v and _in_year(r, year)]
+    if not rows and key == "ons_code":
+        # an LA's code of another year (Barnsley's new code on a 2024/25 return): the same DfE
+        # number's code of this year, if it has one
+        numbers = {r["dfe_number"] for r in _rows() if r["ons_code"] == v}
+        rows = [r for r in _rows() if r["dfe_number"] in numbers and _in_year(r, year)]
     if not rows:
         return None
     rows.sort(key=lambda r: (r["to_year"] == "", r["from_year"]))  # current (open-ended) last
@@ -111,12 +119,14 @@ def upper_tier(laua: pd.Series, year: str | None = None) -> pd.Series:
     Blank or unrecognised stays <NA>."""
     districts = _ltla_to_utla()
     before_2023 = year is not None and year <= "2022/23"
+    before_2025 = year is not None and year <= "2024/25"
 
     def one(code: str) -> str | None:
         if code[:1] in NON_ENGLISH:
             return NON_ENGLISH[code[:1]]
         up = districts.get(code) or (code if code[:3] in ("E06", "E08", "E09", "E10") else None)
-        return _BEFORE_2023.get(up, up) if before_2023 else up
+        up = _BEFORE_2023.get(up, up) if before_2023 else up
+        return _BEFORE_2025.get(up, up) if before_2025 else up
 
     return _per_value(laua, one)
 
