@@ -13,7 +13,7 @@ import pandas as pd
 
 from validator.errors import UserError
 from validator.ingest.raw import RawTable
-from validator.ingest.typing import blank_cells
+from validator.ingest.typing import blank_rows
 from validator.spec import spec
 
 
@@ -166,7 +166,7 @@ def read_csv(text: str, path: Path) -> RawTable:
             lines = lines + np.concatenate([[0], np.cumsum(breaks)[:-1]])
     df = df[sorted(positions)]
     df.columns = [positions[i] for i in sorted(positions)]
-    keep = ~np.logical_and.reduce([blank_cells(df[c]) for c in df.columns]) if len(df) else np.array([], bool)
+    keep = ~blank_rows(df)
     dropped = int((~keep).sum())
     df = df.loc[keep].reset_index(drop=True)
     lines = lines[keep]

@@ -9,6 +9,7 @@ tell the user what DfE will receive as written. Nothing is upper-cased.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -63,10 +64,6 @@ _DFE_SAYS = {
 }
 
 
-def _examples(raw: pd.Series, mask: pd.Series, n: int = 3) -> list[str]:
-    return [str(v) for v in raw[mask].drop_duplicates().head(n).tolist()]
-
-
 def clean_text(raw: pd.Series) -> pd.Series:
     """Trim spaces; an empty cell becomes <NA>. Case is never changed."""
     s = raw.astype("string").str.strip()
@@ -93,68 +90,122 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
-def blank_cells(values: pd.Series) -> np.ndarray:
-    """True where a cell is empty or only spaces. Decided once per distinct value (fast)."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    blank = np.fromiter((not str(u).strip() for u in uniques), dtype=bool, count=len(uniques))
-    return np.where(codes >= 0, blank.take(np.maximum(codes, 0)) if len(uniques) else True, True)
+# Where day, month and year sit in a date written in DfE's layout, and where its separators are.
+_LAYOUT_PARTS = {"ssda903": ((0, 2), (3, 5), (6, 10), "/", (2, 5)), "cin": ((8, 10), (5, 7), (0, 4), "-", (4, 7))}
 
 
-def _normalise_column(spec: ReturnSpec, table: str, col, written: pd.Series, notes: list) -> dict[str, pd.Series]:
+def _dates_in_layout(texts: np.ndarray, ret: str) -> tuple[np.ndarray, np.ndarray]:
+    """(dates, which) for the texts that are real dates written exactly in DfE's layout, read as
+    digits with numpy: pandas' strptime costs microseconds a value. The others are left to
+    `parse_dates`; so are years outside 1678-2261, which datetime64[ns] cannot hold."""
+    n = len(texts)
+    fits = (np.fromiter(map(len, texts), np.int64, n) == 10) & np.fromiter(map(str.isascii, texts), bool, n)
+    chars = np.frombuffer("".join(texts[fits]).encode("ascii"), dtype=np.uint8).reshape(-1, 10)
+    digits = chars.astype(np.int64) - ord("0")
+    (d0, d1), (m0, m1), (y0, y1), sep, seps = _LAYOUT_PARTS[ret]
+    ok = (chars[:, list(seps)] == ord(sep)).all(axis=1)
+    ok &= ((digits >= 0) & (digits <= 9)).sum(axis=1) == 8
+
+    def number(a: int, b: int) -> np.ndarray:  # the digits at positions a..b-1 as one number
+        return (digits[:, a:b] * 10 ** np.arange(b - a - 1, -1, -1)).sum(axis=1)
+
+    day, month, year = number(d0, d1), number(m0, m1), number(y0, y1)
+    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1678) & (year <= 2261)
+    months = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    dates = months.astype("datetime64[D]") + (day - 1)
+    ok &= dates.astype("datetime64[M]") == months  # 31/02 would run into March
+    which = np.zeros(n, dtype=bool)
+    which[np.flatnonzero(fits)[ok]] = True
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+    out[which] = dates[ok]
+    return out, which
+
+
+def _date_facts(cleaned: np.ndarray, ret: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For distinct cleaned texts (None for blank): the date, whether it was an Excel serial and
+    whether it is written in DfE's layout."""
+    present = np.flatnonzero(pd.notna(cleaned))
+    dates = np.full(len(cleaned), np.datetime64("NaT"), dtype="datetime64[ns]")
+    serial = np.zeros(len(cleaned), dtype=bool)
+    in_layout = np.zeros(len(cleaned), dtype=bool)
+    fast, done = _dates_in_layout(cleaned[present], ret)
+    dates[present[done]] = fast[done]
+    in_layout[present[done]] = True
+    rest = present[~done]
+    if len(rest):
+        others = pd.Series(cleaned[rest], dtype="string")
+        dates[rest] = parse_dates(others, ret).to_numpy()
+        serial[rest] = others.str.fullmatch(_SERIAL).to_numpy(dtype=bool, na_value=False)
+        in_layout[rest] = others.str.fullmatch(DATE_LAYOUT[ret]).to_numpy(dtype=bool, na_value=False)
+    return dates, serial, in_layout
+
+
+def blank_rows(cells: pd.DataFrame) -> np.ndarray:
+    """True for each row whose cells (text) are all empty or only spaces. Column by column, over
+    the rows still blank: after the first column that is usually none."""
+    blank = np.ones(len(cells), dtype=bool)
+    for name in cells.columns:
+        rows = np.flatnonzero(blank)
+        if not len(rows):
+            break
+        values = cells[name].to_numpy(dtype=object)[rows]
+        blank[rows] = np.fromiter(map(operator.not_, map(str.strip, values)), dtype=bool, count=len(rows))
+    return blank
+
+
+def _clean(uniques: np.ndarray, numberish: bool, valid_codes: set[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """The cleaned text of each distinct value written (None for blank) and the kinds of change
+    made to it. A column can hold thousands of distinct values (ids, dates, postcodes), so the
+    work runs as map() over them, not as Python statements per value."""
+    written = list(map(str, uniques))
+    text = list(map(str.strip, written))
+    n = len(text)
+    blank = np.fromiter(map(operator.not_, text), dtype=bool, count=n)
+    kinds = {k: np.zeros(n, dtype=bool) for k in _DFE_SAYS}
+    kinds["spaces"] = ~blank & np.fromiter(map(operator.ne, text, written), dtype=bool, count=n)
+    token = np.fromiter(map(BLANK_TOKENS.__contains__, map(str.upper, text)), dtype=bool, count=n)
+    for i in np.flatnonzero(token):
+        token[i] = text[i] not in valid_codes  # a valid code of the column (Disability NONE) stays
+    kinds["blank-token"] = token
+    cleaned = np.array(text, dtype=object)
+    cleaned[blank | token] = None
+    if numberish:
+        kinds["excel-number"] = np.fromiter(map(bool, map(_EXCEL_NUMBER.fullmatch, text)), dtype=bool, count=n)
+        for i in np.flatnonzero(kinds["excel-number"]):
+            cleaned[i] = text[i].split(".", 1)[0]
+    return cleaned, kinds
+
+
+def _normalise_column(spec: ReturnSpec, table: str, col, written: pd.Series, notes: list) -> dict[str, object]:
     """One DfE column: cleaned text, the typed value beside it, and a note per kind of change.
 
     Every decision is taken once per distinct value written (a column holds few: codes, dates)
     and spread back to the rows, which keeps large returns fast."""
-    codes, uniques = pd.factorize(written.to_numpy(dtype=object))
+    values = written.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values)
     n = len(uniques)
-    per_value = np.bincount(codes[codes >= 0], minlength=n)
     valid_codes = {code for code, _, _ in spec._codes.get(col.name, [])}
-    numberish = col.type in _NUMBERISH_TYPES
-    kinds = {k: np.zeros(n, dtype=bool) for k in _DFE_SAYS}
-    cleaned: list[str | None] = []
-    for i, u in enumerate(uniques):
-        text = u if isinstance(u, str) else str(u)
-        t = text.strip()
-        if t and t != text:
-            kinds["spaces"][i] = True
-        if not t:
-            cleaned.append(None)
-            continue
-        if t.upper() in BLANK_TOKENS and t not in valid_codes:
-            kinds["blank-token"][i] = True
-            cleaned.append(None)
-            continue
-        if numberish and _EXCEL_NUMBER.fullmatch(t):
-            kinds["excel-number"][i] = True
-            t = t.split(".", 1)[0]
-        cleaned.append(t)
-    unique_text = pd.Series(cleaned, dtype="string")
-    take = np.maximum(codes, 0)
-    missing = codes < 0
+    cleaned, kinds = _clean(uniques, col.type in _NUMBERISH_TYPES, valid_codes)
 
-    def spread(values: np.ndarray, fill):
-        out = values.take(take) if n else np.full(len(codes), fill, dtype=values.dtype)
-        if missing.any():
-            out = out.copy()
-            out[missing] = fill
-        return out
+    # Each per-value array gets the value of a missing cell (None, NaN) appended: factorize codes
+    # such a cell -1, which numpy's take reads as the last element.
+    def spread(per_value: np.ndarray, missing) -> np.ndarray:
+        return np.append(per_value, np.array([missing], dtype=per_value.dtype)).take(codes)
 
-    out = {col.name: pd.Series(spread(unique_text.to_numpy(dtype=object), None), index=written.index, dtype="string")}
+    out: dict[str, object] = {col.name: pd.array(np.append(cleaned, None), dtype="string").take(codes)}
     if col.type == "date":
-        dates = parse_dates(unique_text, spec.ret)
-        serial = unique_text.str.fullmatch(_SERIAL).fillna(False).to_numpy(dtype=bool)
-        in_layout = unique_text.str.fullmatch(DATE_LAYOUT[spec.ret]).fillna(False).to_numpy(dtype=bool)
-        parsed = dates.notna().to_numpy()
+        dates, serial, in_layout = _date_facts(cleaned, spec.ret)
+        parsed = ~np.isnat(dates)
         kinds["excel-serial-date"] = parsed & serial
         kinds["date-layout"] = parsed & ~in_layout & ~serial
-        out[col.name + "_date"] = pd.Series(spread(dates.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT")),
-                                            index=written.index)
+        out[col.name + "_date"] = spread(dates, np.datetime64("NaT"))
     elif col.type == "integer":
-        nums = pd.to_numeric(unique_text, errors="coerce").astype("float64").to_numpy()
-        out[col.name + "_num"] = pd.Series(spread(nums, np.nan), index=written.index)
+        nums = pd.to_numeric(pd.Series(cleaned, dtype="string"), errors="coerce").astype("float64").to_numpy()
+        out[col.name + "_num"] = spread(nums, np.nan)
+    per_value = np.bincount(codes[codes >= 0], minlength=n)
     layout = "dd/mm/yyyy" if spec.ret == "ssda903" else "yyyy-mm-dd"
     for kind, flags in kinds.items():
-        count = int(per_value[flags].sum()) if n else 0
+        count = int(per_value[flags].sum())
         if count:
             examples = [str(v) for v in uniques[flags][:3]]
             notes.append(Normalisation(table, col.name, kind, count, examples, _DFE_SAYS[kind].format(layout=layout)))
@@ -163,20 +214,20 @@ def _normalise_column(spec: ReturnSpec, table: str, col, written: pd.Series, not
 
 def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Normalisation]]:
     """The rules' frame for one table from its raw text cells (index = data row), and what changed."""
-    cols: dict[str, pd.Series] = {}
+    cols: dict[str, object] = {}
     notes: list[Normalisation] = []
     known = {c.name: c for c in spec.columns.get(table, [])}
     for name in raw.columns:
         col = known.get(name)
         if name in KEY_COLUMNS or (col is not None and col.type == "key"):
-            cols[name] = raw[name].astype("int64")
+            cols[name] = raw[name].astype("int64").to_numpy()
         elif col is None:
-            cols[name] = clean_text(raw[name])
+            cols[name] = clean_text(raw[name]).array
         else:
             cols.update(_normalise_column(spec, table, col, raw[name], notes))
     order = {k: i for i, k in enumerate(_DFE_SAYS)}
     notes.sort(key=lambda x: (list(raw.columns).index(x.column), order[x.kind]))
-    return pd.DataFrame(cols, index=raw.index), notes
+    return pd.DataFrame(cols, index=raw.index, copy=False), notes
 
 
 def typed_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> pd.DataFrame:

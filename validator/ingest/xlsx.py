@@ -17,7 +17,7 @@ import pandas as pd
 from validator.errors import UserError
 from validator.ingest.csv903 import match_table, shown
 from validator.ingest.raw import RawTable
-from validator.ingest.typing import blank_cells
+from validator.ingest.typing import blank_rows
 
 def _column_letter(n: int) -> str:
     """Excel's column name for the 1-based column n (1 -> A, 27 -> AA); openpyxl is imported only
@@ -113,8 +113,8 @@ def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
         body = [r for r in row_numbers if r > header_row]
         cells = pd.DataFrame([[_text(grid[r].get(i + 1)) for i in order] for r in body], columns=cols, dtype=str)
         lines = np.asarray(body, dtype=np.int64)
-        keep = ~np.logical_and.reduce([blank_cells(cells[c]) for c in cells.columns]) if len(cells) else np.zeros(0, bool)
-        blank_rows = (body[-1] - header_row - int(keep.sum())) if body else 0
+        keep = ~blank_rows(cells)
+        skipped = (body[-1] - header_row - int(keep.sum())) if body else 0
         hidden_rows = [n for n in lines[keep] if ws.row_dimensions[int(n)].hidden]
         hidden_cols = [grid[header_row].get(i + 1) for i in order
                        if ws.column_dimensions[_column_letter(i + 1)].hidden]
@@ -122,8 +122,8 @@ def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
         notes = [f"sheet '{ws.title}'"]
         if header_at:
             notes.append(f"header found on row {header_at + 1} (title rows above skipped)")
-        if blank_rows:
-            notes.append(f"{blank_rows} blank row(s) skipped")
+        if skipped:
+            notes.append(f"{skipped} blank row(s) skipped")
         if hidden_rows:
             notes.append(f"{len(hidden_rows)} hidden row(s) read as data (rows {', '.join(map(str, hidden_rows[:10]))})")
         if hidden_cols:

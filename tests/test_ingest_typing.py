@@ -1,0 +1,57 @@
+"""The fast paths of ingest.typing agree with the plain pandas reading they replace."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from validator.ingest.typing import _SERIAL, DATE_LAYOUT, _date_facts, blank_rows, parse_dates
+
+EDGE = {
+    "ssda903": ["01/05/2024", "29/02/2024", "29/02/2023", "31/02/2024", "31/04/2024", "31/12/2261", "01/01/1678",
+                "00/01/2024", "01/00/2024", "01/13/2024", "1/05/2024", "01/5/2024", "01/05/24", "01-05-2024",
+                "2024-05-01", "01/05/2024 10:30", "45123", "45123.0", " 1/05/2024", "0a/05/2024", "01//5/2024",
+                "٠١/٠٥/٢٠٢٤", "31/09/1999", "01/05/2O24", "aa/bb/cccc"],
+    "cin": ["2024-05-01", "2024-02-29", "2023-02-29", "2024-04-31", "2261-12-31", "1678-01-01", "2024-00-01",
+            "2024-13-01", "2024-5-1", "2024-05-1", "01/05/2024", "2024-05-01T10:00:00", "2024-05-01 00:00:00",
+            "45123", "2024/05/01", "٢٠٢٤-٠٥-٠١", "20240501XY"],
+}
+
+
+def _plain(texts: list, ret: str):
+    """What the reading was before the fast path: pandas for every value."""
+    s = pd.Series(texts, dtype="string")
+    dates = parse_dates(s, ret).to_numpy()
+    serial = s.str.fullmatch(_SERIAL).to_numpy(dtype=bool, na_value=False)
+    in_layout = s.str.fullmatch(DATE_LAYOUT[ret]).to_numpy(dtype=bool, na_value=False)
+    return dates, serial, in_layout
+
+
+def _same(texts: list, ret: str):
+    got = _date_facts(np.array(texts, dtype=object), ret)
+    want = _plain(texts, ret)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype
+        np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("ret", ["ssda903", "cin"])
+def test_dates_read_as_pandas_reads_them(ret):
+    _same(EDGE[ret] + [None], ret)
+    _same([None], ret)
+    _same([], ret)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 39), st.integers(0, 14), st.integers(1678, 2261),
+                          st.sampled_from(["/", "-", "."])), max_size=30))
+def test_random_dates_read_as_pandas_reads_them(parts):
+    _same([f"{d:02d}{s}{m:02d}{s}{y}" for d, m, y, s in parts], "ssda903")
+    _same([f"{y}{s}{m:02d}{s}{d:02d}" for d, m, y, s in parts], "cin")
+
+
+def test_blank_rows():
+    cells = pd.DataFrame({"a": ["", " ", "x", "", "\t"], "b": ["", "", "", "y", " \u00a0"]}, dtype=str)
+    assert blank_rows(cells).tolist() == [True, True, False, False, True]
+    assert blank_rows(cells.iloc[:0]).tolist() == []
