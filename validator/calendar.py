@@ -1,20 +1,90 @@
 """Working days in England and Wales: Monday to Friday, less bank holidays from the `holidays`
 package (one-off days such as 19 September 2022 and 8 May 2023 included), for any year.
+
+Importing `holidays` and building its calendar costs about half a second, so the bank holidays of
+each year are kept in a small JSON file in the cache folder (`$RETURNCHECK_CACHE`, else
+`$XDG_CACHE_HOME/returncheck`, else `~/.cache/returncheck`, as for the postcodes), named by the
+package's version. `holidays` is imported only for a year the file does not have yet; if the folder
+cannot be written, the days are computed for this run only.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import json
+import os
+import tempfile
 from functools import cache
+from pathlib import Path
 
-import holidays
 import numpy as np
 import pandas as pd
+
+PACKAGE = "holidays"
+_by_year: dict[int, list[str]] = {}  # year -> its bank holidays (ISO dates), for this process
+
+
+@cache
+def version() -> str:
+    """Version of the `holidays` package, from the name of its dist-info folder (no import)."""
+    found = importlib.util.find_spec(PACKAGE)
+    if found is not None and found.origin:
+        infos = list(Path(found.origin).parent.parent.glob(f"{PACKAGE}-*.dist-info"))
+        if len(infos) == 1:
+            return infos[0].name[len(PACKAGE) + 1:-len(".dist-info")]
+    from importlib import metadata
+
+    return metadata.version(PACKAGE)
+
+
+def cache_file() -> Path:
+    if os.environ.get("RETURNCHECK_CACHE"):
+        root = Path(os.environ["RETURNCHECK_CACHE"])
+    elif os.environ.get("XDG_CACHE_HOME"):
+        root = Path(os.environ["XDG_CACHE_HOME"]) / "returncheck"
+    else:
+        root = Path.home() / ".cache" / "returncheck"
+    return root / f"bank-holidays-{version()}.json"
+
+
+def _compute(years: list[int]) -> dict[int, list[str]]:
+    import holidays  # slow: only for years not cached yet
+
+    out: dict[int, list[str]] = {y: [] for y in years}
+    for day in sorted(holidays.country_holidays("GB", subdiv="ENG", years=years)):
+        if day.year in out:
+            out[day.year].append(day.isoformat())
+    return out
+
+
+def _load(years: list[int]) -> None:
+    """Fill `_by_year` for `years`: from the cache file, computing (and storing) what it lacks."""
+    path = cache_file()
+    try:
+        stored = {int(y): days for y, days in json.loads(path.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, AttributeError):  # absent, unreadable or not ours: start afresh
+        stored = {}
+    missing = [y for y in years if y not in stored]
+    if missing:
+        stored.update(_compute(missing))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False,
+                                             encoding="utf-8") as f:
+                json.dump({str(y): stored[y] for y in sorted(stored)}, f)
+            os.replace(f.name, path)  # atomic: a concurrent run reads the old file or the new one
+        except OSError:
+            pass  # an unwritable cache folder only costs the computation next time
+    _by_year.update(stored)
 
 
 @cache
 def bank_holidays(first_year: int, last_year: int) -> np.ndarray:
-    days = holidays.country_holidays("GB", subdiv="ENG", years=range(first_year, last_year + 1))
-    return np.array(sorted(days), dtype="datetime64[D]")
+    years = [y for y in range(first_year, last_year + 1) if y not in _by_year]
+    if years:
+        _load(years)
+    days = [d for y in range(first_year, last_year + 1) for d in _by_year[y]]
+    return np.array(days, dtype="datetime64[D]")
 
 
 def _calendar(*series: pd.Series) -> np.busdaycalendar:
