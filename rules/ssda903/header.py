@@ -3,32 +3,28 @@
 import numpy as np
 import pandas as pd
 
-from rules.common import missing_or_not_in
 from rules.ssda903 import rule
-from validator.derive import invalid_date
-from validator.derive.ssda903 import age_at
+from validator.derive import array, invalid_date, text
+from validator.derive.ssda903 import age_at, children
 
 
 @rule("101")
 def sex_not_valid(r):
     """Header.SEX must be a sex code of the collection year (1/2 up to 2023/24; M/F/U from 2024/25).
     A blank SEX is not valid either."""
-    h = r.table("Header")
-    return {"Header": missing_or_not_in(h["SEX"], r.codes("SEX"))}
+    return {"Header": ~text(r, "Header", "SEX").isin(r.codes("SEX"))}
 
 
 @rule("102")
 def dob_not_valid_date(r):
     """Header.DOB must be a real date written dd/mm/yyyy; a blank DOB is not a valid date."""
-    h = r.table("Header")
-    return {"Header": h["DOB"].isna() | invalid_date(r, "Header", "DOB")}
+    return {"Header": text(r, "Header", "DOB").blank | invalid_date(r, "Header", "DOB")}
 
 
 @rule("103")
 def ethnic_not_valid(r):
     """Header.ETHNIC must be present and one of DfE's ethnicity codes."""
-    h = r.table("Header")
-    return {"Header": missing_or_not_in(h["ETHNIC"], r.codes("ETHNIC"))}
+    return {"Header": ~text(r, "Header", "ETHNIC").isin(r.codes("ETHNIC"))}
 
 
 # ---------------------------------------------------------------- UPN
@@ -75,9 +71,9 @@ def upn_not_valid(r):
     """Header.UPN, where given, must be UN1-UN5 or a well-formed 13-character UPN with the right
     check letter (see `upn_well_formed`; temporary UPNs ending in a letter are checked too, as in
     DfE's UPN guide). Lower-case letters are not valid. A blank UPN is left to rule 442."""
-    h = r.table("Header")
-    upn = h["UPN"]
-    return {"Header": upn.notna() & ~upn.isin(UPN_UNKNOWN) & ~upn_well_formed(upn)}
+    upn = text(r, "Header", "UPN")
+    well_formed = upn_well_formed(pd.Series(upn.values, dtype="string")).to_numpy()  # once per distinct UPN
+    return {"Header": upn.given & ~upn.isin(UPN_UNKNOWN) & ~np.append(well_formed, False)[upn.codes]}
 
 
 @rule("209")
@@ -87,7 +83,7 @@ def school_age_with_un1(r):
     whose 4th birthday is that 31 August is flagged. Rows without a valid DOB are not evaluated."""
     h = r.table("Header")
     cutoff = pd.Timestamp(r.year.start_year - 1, 8, 31)
-    return {"Header": (h["UPN"] == "UN1").fillna(False).astype(bool) & (age_at(h["DOB_date"], cutoff) >= 4)}
+    return {"Header": text(r, "Header", "UPN").eq("UN1") & (age_at(h["DOB_date"], cutoff) >= 4).to_numpy()}
 
 
 @rule("444")
@@ -95,10 +91,12 @@ def duplicate_upn(r):
     """A UPN (other than UN1-UN5) must belong to one child only: every Header row whose UPN is
     also given for a different CHILD is flagged. Two Header rows of the same CHILD with the same UPN
     are left to INT32 (duplicate child). Compared as written (exact text); blank UPNs are ignored."""
-    h = r.table("Header")
-    real = h["UPN"].notna() & ~h["UPN"].isin(UPN_UNKNOWN)
-    children = h.loc[real].groupby("UPN")["CHILD"].transform("nunique")
-    return {"Header": (children > 1).reindex(h.index, fill_value=False)}
+    upn = text(r, "Header", "UPN")
+    child = children(r).of("Header")
+    real = upn.given & ~upn.isin(UPN_UNKNOWN)
+    upn_child = np.unique(np.stack([upn.codes, child])[:, real & (child >= 0)], axis=1)  # distinct (UPN, CHILD)
+    children_per_upn = np.bincount(upn_child[0], minlength=len(upn.values) + 1)  # + 1: blank's slot
+    return {"Header": real & (children_per_upn[upn.codes] > 1)}
 
 
 # ---------------------------------------------------------------- sex, date of birth
@@ -106,16 +104,14 @@ def duplicate_upn(r):
 @rule("232")
 def sex_unknown(r):
     """Header.SEX is U (unknown). Only the upper-case code; an invalid value is rule 101's."""
-    h = r.table("Header")
-    return {"Header": (h["SEX"] == "U").fillna(False).astype(bool)}
+    return {"Header": text(r, "Header", "SEX").eq("U")}
 
 
 @rule("301")
 def dob_after_year_end(r):
     """Header.DOB falls after 31 March of the collection year (31 March itself is fine).
     A DOB that is not a valid date is left to rule 102."""
-    h = r.table("Header")
-    return {"Header": h["DOB_date"] > r.year.end}
+    return {"Header": array(r, "Header", "DOB_date") > r.year.end.to_datetime64()}
 
 
 @rule("351")
@@ -140,8 +136,7 @@ def mc_dob_not_valid_date(r):
 
 
 def _male_with_mc_dob(r, male: str):
-    h = r.table("Header")
-    return {"Header": (h["SEX"] == male).fillna(False).astype(bool) & h["MC_DOB"].notna()}
+    return {"Header": text(r, "Header", "SEX").eq(male) & text(r, "Header", "MC_DOB").given}
 
 
 @rule("174", years="-2023/24")
@@ -160,14 +155,13 @@ def mc_dob_for_male(r):
 @rule("611")
 def mother_without_mc_dob(r):
     """MOTHER is 1 but MC_DOB (date of birth of her first child) is blank."""
-    h = r.table("Header")
-    return {"Header": (h["MOTHER"] == "1").fillna(False).astype(bool) & h["MC_DOB"].isna()}
+    return {"Header": text(r, "Header", "MOTHER").eq("1") & text(r, "Header", "MC_DOB").blank}
 
 
 def _mc_dob_not_mother(r, female: str):
-    h = r.table("Header")
-    not_mother = (h["MOTHER"] == "0").fillna(False).astype(bool) | h["MOTHER"].isna()
-    return {"Header": h["MC_DOB"].notna() & (h["SEX"] == female).fillna(False).astype(bool) & not_mother}
+    mother = text(r, "Header", "MOTHER")
+    not_mother = mother.eq("0") | mother.blank
+    return {"Header": text(r, "Header", "MC_DOB").given & text(r, "Header", "SEX").eq(female) & not_mother}
 
 
 @rule("612", years="-2023/24")
@@ -189,12 +183,11 @@ def mother_under_11(r):
     """MOTHER is 1 and the child is under 11 on 1 April of the collection year (her 11th birthday
     falls after it; an 11th birthday on 1 April passes). Rows without a valid DOB are not evaluated."""
     h = r.table("Header")
-    return {"Header": (h["MOTHER"] == "1").fillna(False).astype(bool) & (age_at(h["DOB_date"], r.year.start) < 11)}
+    return {"Header": text(r, "Header", "MOTHER").eq("1") & (age_at(h["DOB_date"], r.year.start) < 11).to_numpy()}
 
 
 @rule("621")
 def mother_younger_than_child(r):
     """MC_DOB (her first child's birth) is on or before the mother's own DOB: she would be younger
     than, or the same age as, her child. Both must be valid dates."""
-    h = r.table("Header")
-    return {"Header": h["MC_DOB_date"] <= h["DOB_date"]}
+    return {"Header": array(r, "Header", "MC_DOB_date") <= array(r, "Header", "DOB_date")}

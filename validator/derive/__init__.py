@@ -9,12 +9,13 @@ same run gets the same object. Callers must not modify what they get.
 from __future__ import annotations
 
 import functools
+import re
 import time
 
 import numpy as np
 import pandas as pd
 
-from validator.ingest.typing import is_valid_layout
+from validator.ingest.typing import DATE_LAYOUT
 
 
 def derived(fn):
@@ -23,23 +24,109 @@ def derived(fn):
 
     @functools.wraps(fn)
     def wrapper(r):
-        cache = r.__dict__.setdefault("_derived", {})
-        if key not in cache:
-            start = time.perf_counter()
-            cache[key] = fn(r)
-            # time spent deriving, so the benchmark can tell it apart from the rules themselves
-            r.__dict__.setdefault("_derive_seconds", {})[key] = time.perf_counter() - start
-        return cache[key]
+        return cached(r, key, lambda: fn(r))
 
     return wrapper
 
 
-def invalid_date(r, key: str, column: str) -> pd.Series:
+def cached(r, key: str, compute):
+    """compute() once per Return under `key` (what `derived` does for a function of r alone). The
+    seconds it took, less those of derived values first asked for on the way (timed under their
+    own keys), go to r._derive_seconds: the benchmark tells deriving apart from the rules."""
+    cache = r.__dict__.setdefault("_derived", {})
+    if key not in cache:
+        inner = r.__dict__.setdefault("_derive_inner", [])  # seconds spent in nested derived values
+        inner.append(0.0)
+        start = time.perf_counter()
+        try:
+            cache[key] = compute()
+        finally:
+            elapsed = time.perf_counter() - start
+            nested = inner.pop()
+            if inner:
+                inner[-1] += elapsed
+        r.__dict__.setdefault("_derive_seconds", {})[key] = elapsed - nested
+    return cache[key]
+
+
+class Text:
+    """A text column factorised: `codes[i]` is row i's position in `values` (-1 where blank).
+
+    pandas keeps text as Python objects, so `isin`, `==` and `isna` on a text column touch every
+    row's string; on a Text they cost one test per distinct value and an integer take. The rules'
+    code-list tests run on these (`text(r, table, column)`), as plain numpy booleans."""
+
+    __slots__ = ("codes", "values")
+
+    def __init__(self, codes: np.ndarray, values: np.ndarray):
+        self.codes = codes
+        self.values = values
+
+    @classmethod
+    def of(cls, column: pd.Series) -> "Text":
+        codes, uniques = pd.factorize(column)
+        return cls(codes, np.asarray(uniques, dtype=object))
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @property
+    def given(self) -> np.ndarray:
+        return self.codes >= 0
+
+    @property
+    def blank(self) -> np.ndarray:
+        return self.codes < 0
+
+    def isin(self, texts) -> np.ndarray:
+        """Rows whose text is exactly one of `texts` (a blank row never is)."""
+        texts = texts if isinstance(texts, (set, frozenset)) else set(texts)
+        hit = np.fromiter((v in texts for v in self.values), dtype=bool, count=len(self.values))
+        return np.append(hit, False)[self.codes]  # code -1 (blank) takes the trailing False
+
+    def eq(self, value: str) -> np.ndarray:
+        """Rows whose text is exactly `value`."""
+        return self.isin((value,))
+
+    def same(self, other: "Text") -> np.ndarray:
+        """Rows (aligned) where both texts are given and equal."""
+        mine = np.append(pd.Index(self.values).get_indexer(other.values), -2)  # other's values as codes here
+        return (self.codes >= 0) & (self.codes == mine[other.codes])
+
+    def strings(self) -> np.ndarray:
+        """The text of each row as an object array, None where blank."""
+        return np.append(self.values, None)[self.codes]
+
+    def take(self, rows: np.ndarray) -> "Text":
+        """The text of the rows at positions `rows`; blank where a position is -1."""
+        return Text(np.append(self.codes, -1)[rows], self.values)
+
+
+def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """values[rows], missing (NaT, NaN, None, -1, False by dtype) where a position is -1."""
+    missing = {"M": np.datetime64("NaT"), "f": np.nan, "O": None, "i": -1, "b": False}[values.dtype.kind]
+    return np.concatenate([values, np.array([missing], dtype=values.dtype)])[rows]
+
+
+def text(r, key: str, column: str) -> Text:
+    """Text column `column` of table `key` (rows in table order) as a `Text`, made once per run."""
+    return cached(r, f"text {key}.{column}", lambda: Text.of(r.table(key)[column]))
+
+
+def array(r, key: str, column: str) -> np.ndarray:
+    """Column `column` of table `key` as a numpy array, for date (datetime64[ns], NaT where not a
+    date) and number columns; text columns are read with `text`."""
+    return cached(r, f"array {key}.{column}", lambda: r.table(key)[column].to_numpy())
+
+
+def invalid_date(r, key: str, column: str) -> np.ndarray:
     """Rows of table `key` where `column` holds a value that is not a real date in DfE's layout
     (dd/mm/yyyy for SSDA903, yyyy-mm-dd for CIN). Blank is not flagged here."""
-    t = r.table(key)
-    text = t[column]
-    return text.notna() & (t[column + "_date"].isna() | ~is_valid_layout(text, r.kind))
+    written = text(r, key, column)
+    layout = re.compile(DATE_LAYOUT[r.kind])
+    # the layout is judged once per distinct spelling
+    wrong = np.fromiter((layout.fullmatch(v) is None for v in written.values), dtype=bool, count=len(written.values))
+    return written.given & (np.isnat(array(r, key, column + "_date")) | np.append(wrong, False)[written.codes])
 
 
 def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
@@ -115,4 +202,5 @@ def truthy(flag: pd.Series) -> pd.Series:
 _TRUTH = {"true": True, "1": True, "false": False, "0": False}
 
 
-__all__ = ["truthy", "derived", "invalid_date", "lookup", "age_at", "birthday", "np"]
+__all__ = ["truthy", "derived", "cached", "Text", "text", "array", "take", "invalid_date", "lookup", "age_at",
+           "birthday", "np"]

@@ -19,6 +19,68 @@ def run_bounds(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.repeat(start_pos, sizes).astype("int64"), np.repeat(start_pos + sizes - 1, sizes).astype("int64")
 
 
+class Children:
+    """Every CHILD of the return numbered once, 0 to `count` - 1: the same number for the same CHILD
+    text in every table of both years, -1 where CHILD is blank. Rules compare and join children on
+    these integers rather than on the text."""
+
+    def __init__(self, numbers: dict[str, np.ndarray], count: int):
+        self._numbers = numbers
+        self.count = count
+
+    def of(self, key: str) -> np.ndarray:
+        """The child number of each row of table `key` (empty for a table the input lacks)."""
+        return self._numbers.get(key, np.empty(0, dtype=np.intp))
+
+    def mark(self, numbers: np.ndarray) -> np.ndarray:
+        """Per child number (and a last slot for -1, blank): True for those in `numbers`. Index it
+        with numbers, as `mark(b)[a]`, for "a is one of b", blank matching blank as in pandas' isin."""
+        out = np.zeros(self.count + 1, dtype=bool)
+        out[numbers] = True
+        return out
+
+    def first_rows(self, key: str) -> np.ndarray:
+        """Per child number (and a last slot, always -1, for blank): the position of the child's first
+        row in table `key`, -1 where it has none. Index it with numbers."""
+        numbers = self.of(key)
+        out = np.full(self.count + 1, -1, dtype=np.intp)
+        known, first = np.unique(numbers, return_index=True)
+        out[known] = first
+        out[-1] = -1  # a blank CHILD is no child's row
+        return out
+
+
+@derived
+def children(r) -> Children:
+    """The `Children` numbering of the return's CHILD values (one factorisation for every table)."""
+    keys = [k for k, t in r.tables.items() if "CHILD" in t.frame.columns]
+    if not keys:
+        return Children({}, 0)
+    codes, uniques = pd.factorize(pd.concat([r.tables[k].frame["CHILD"] for k in keys], ignore_index=True))
+    ends = np.cumsum([len(r.tables[k].frame) for k in keys])
+    return Children(dict(zip(keys, np.split(codes, ends[:-1]))), len(uniques))
+
+
+def same_child(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (i, j) of positions with a[i] == b[j] (child numbers; blank pairs with blank, as in
+    a pandas merge on CHILD), as two arrays ordered by i, then j: an inner join without pandas."""
+    order = np.argsort(b, kind="stable")
+    lo = np.searchsorted(b[order], a, "left")
+    counts = np.searchsorted(b[order], a, "right") - lo
+    i = np.repeat(np.arange(len(a)), counts)
+    first_out = np.cumsum(counts) - counts  # where each i's pairs begin in the output
+    j = order[np.repeat(lo - first_out, counts) + np.arange(len(i))]
+    return i, j
+
+
+@derived
+def header_last_row(r) -> np.ndarray:
+    """Per Header row: the position of the first Header_last row of the same CHILD (-1 where there
+    is none or CHILD is blank)."""
+    c = children(r)
+    return c.first_rows("Header_last")[c.of("Header")]
+
+
 @derived
 def episodes(r) -> pd.DataFrame:
     """Episodes with each episode's place in the child's sequence and its neighbours.
