@@ -17,6 +17,7 @@ import pandas as pd
 from rules.cin import rule
 from rules.common import missing_or_not_in, not_in, truthy
 from validator.calendar import minus_working_days
+from validator.derive.cin_activity import with_child
 
 REFERRAL_SOURCE_FROM = pd.Timestamp("2013-04-01")  # rule 8866
 
@@ -31,13 +32,6 @@ def _nfa_false(e: pd.DataFrame) -> pd.Series:
 def _nfa_true(e: pd.DataFrame) -> pd.Series:
     """ReferralNFA is true or 1 (any case)."""
     return (truthy(e["ReferralNFA"]) == True).fillna(False).astype(bool)  # noqa: E712
-
-
-def _with_child(r, table: str, *columns: str) -> pd.DataFrame:
-    """`table` with the named ChildIdentifiers columns of its child beside it (same index)."""
-    t = r.table(table)
-    child = r.table("ChildIdentifiers")[["ChildSeq", *columns]].drop_duplicates("ChildSeq")
-    return t.join(child.set_index("ChildSeq"), on="ChildSeq")
 
 
 def _children_of(r, rows: pd.DataFrame, flags: pd.Series) -> pd.Series:
@@ -198,7 +192,7 @@ def episodes_overlap(r):
 def referral_after_death(r):
     """When the child has a PersonDeathDate, each CINreferralDate should be on or before it (same
     day passes). Flags the CINdetails referred after the death and the child's ChildIdentifiers row."""
-    e = _with_child(r, "CINdetails", "PersonDeathDate_date")
+    e = with_child(r, "CINdetails", "PersonDeathDate_date")
     bad = e["CINreferralDate_date"] > e["PersonDeathDate_date"]
     return {"CINdetails": bad, "ChildIdentifiers": _children_of(r, e, bad)}
 
@@ -208,7 +202,7 @@ def died_without_death_date(r):
     """A CINdetails with ReasonForClosure RC2 (died) needs a valid PersonDeathDate on the child:
     flags the RC2 episode and the child's ChildIdentifiers row when the death date is blank or not
     a valid date (DfE: "a valid PersonDeathDate must be present")."""
-    e = _with_child(r, "CINdetails", "PersonDeathDate_date")
+    e = with_child(r, "CINdetails", "PersonDeathDate_date")
     bad = (e["ReasonForClosure"] == "RC2").fillna(False).astype(bool) & e["PersonDeathDate_date"].isna()
     return {"CINdetails": bad, "ChildIdentifiers": _children_of(r, e, bad)}
 
@@ -218,7 +212,7 @@ def referral_long_before_birth(r):
     """A CINreferralDate must not be more than 280 days before the child's PersonBirthDate, nor
     more than 280 days before the ExpectedPersonBirthDate: exactly 280 days before passes, 281 is
     flagged. Flags the CINdetails and the child's ChildIdentifiers row."""
-    e = _with_child(r, "CINdetails", "PersonBirthDate_date", "ExpectedPersonBirthDate_date")
+    e = with_child(r, "CINdetails", "PersonBirthDate_date", "ExpectedPersonBirthDate_date")
     limit = pd.Timedelta(days=280)
     ref = e["CINreferralDate_date"]
     bad = (ref < e["PersonBirthDate_date"] - limit) | (ref < e["ExpectedPersonBirthDate_date"] - limit)
@@ -232,7 +226,7 @@ def child_over_25(r):
     the ReferenceDate: not queried; closed on the 25th birthday: not queried. (A birthday on
     29 February is taken as 28 February in a non-leap year.) Flags those CINdetails and the child's
     ChildIdentifiers row. A closure date that is not a valid date is not evaluated."""
-    e = _with_child(r, "CINdetails", "PersonBirthDate_date")
+    e = with_child(r, "CINdetails", "PersonBirthDate_date")
     dob = e["PersonBirthDate_date"]
     over_25 = dob < r.year.end - pd.DateOffset(years=25)
     birthday_25 = dob + pd.DateOffset(years=25)

@@ -1,24 +1,14 @@
 """CIN rules on CINdetails (episodes of need) and what hangs off them: assessments, S47, plans."""
 
-import pandas as pd
-
 from rules.cin import rule
 from validator.calendar import minus_working_days
-
-from validator.derive.cin import EPISODE_KEY
-
-
-def _with_episode(r, table: str, *columns: str) -> pd.DataFrame:
-    """`table` with the named columns of its CINdetails episode beside it (same index)."""
-    t = r.table(table)
-    eps = r.table("CINdetails")[EPISODE_KEY + list(columns)].drop_duplicates(EPISODE_KEY)
-    return t.join(eps.set_index(EPISODE_KEY), on=EPISODE_KEY)
+from validator.derive.cin_activity import with_episode
 
 
 @rule("1103")
 def assessment_before_referral(r):
     """AssessmentActualStartDate, where present, must be on or after its episode's CINreferralDate."""
-    a = _with_episode(r, "Assessments", "CINreferralDate_date")
+    a = with_episode(r, "Assessments", "CINreferralDate_date")
     return {"Assessments": a["AssessmentActualStartDate_date"] < a["CINreferralDate_date"]}
 
 
@@ -29,7 +19,7 @@ def icpc_before_referral(r):
     whose DateOfInitialCPC is before the CINreferralDate of its own CINdetails (ChildSeq,
     CINdetailsID) is flagged, and a CINdetails row whose own DateOfInitialCPC is before its
     CINreferralDate is flagged. Blank or invalid dates are not compared."""
-    s = _with_episode(r, "Section47", "CINreferralDate_date")
+    s = with_episode(r, "Section47", "CINreferralDate_date")
     e = r.table("CINdetails")
     return {"Section47": s["DateOfInitialCPC_date"] < s["CINreferralDate_date"],
             "CINdetails": e["DateOfInitialCPC_date"] < e["CINreferralDate_date"]}
@@ -39,7 +29,7 @@ def icpc_before_referral(r):
 def plan_before_referral(r):
     """CPPstartDate, where present, must be on or after the CINreferralDate of the plan's own
     CINdetails (same day passes). Flags the ChildProtectionPlans row. Invalid dates not compared."""
-    p = _with_episode(r, "ChildProtectionPlans", "CINreferralDate_date")
+    p = with_episode(r, "ChildProtectionPlans", "CINreferralDate_date")
     return {"ChildProtectionPlans": p["CPPstartDate_date"] < p["CINreferralDate_date"]}
 
 
@@ -47,7 +37,7 @@ def plan_before_referral(r):
 def s47_before_referral(r):
     """S47ActualStartDate, where present, must be on or after the CINreferralDate of its own
     CINdetails (same day passes). Flags the Section47 row. Invalid dates not compared."""
-    s = _with_episode(r, "Section47", "CINreferralDate_date")
+    s = with_episode(r, "Section47", "CINreferralDate_date")
     return {"Section47": s["S47ActualStartDate_date"] < s["CINreferralDate_date"]}
 
 
@@ -55,7 +45,7 @@ def s47_before_referral(r):
 def cin_plan_before_referral(r):
     """CINPlanStartDate, where present, must be on or after the CINreferralDate of its own
     CINdetails (same day passes). Flags the CINplanDates row. Invalid dates not compared."""
-    p = _with_episode(r, "CINplanDates", "CINreferralDate_date")
+    p = with_episode(r, "CINplanDates", "CINreferralDate_date")
     return {"CINplanDates": p["CINPlanStartDate_date"] < p["CINreferralDate_date"]}
 
 
