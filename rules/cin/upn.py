@@ -15,14 +15,17 @@ import numpy as np
 import pandas as pd
 
 from rules.cin import rule
+from validator.derive.cin import char_matrix, upn_chars
 
 # DfE UPN guide: the remainder (mod 23) of the weighted digit sum, as a letter (I, O and S unused).
 CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_LETTER_VALUE = {letter: i for i, letter in enumerate(CHECK_LETTERS)}
-# value of character 13 by its byte: a digit counts as itself, a check-table letter as its position
-_LAST_VALUE = np.zeros(256, dtype=np.int64)
+_CHECK_CODES = np.array([ord(c) for c in CHECK_LETTERS], dtype=np.uint32)
+# value of character 13 by its (ASCII) code: a digit counts as itself, a check-table letter as its
+# position, anything else -1
+_LAST_VALUE = np.full(128, -1, dtype=np.int64)
 _LAST_VALUE[[ord(str(d)) for d in range(10)]] = range(10)
-_LAST_VALUE[[ord(c) for c in CHECK_LETTERS]] = range(len(CHECK_LETTERS))
+_LAST_VALUE[_CHECK_CODES] = range(len(CHECK_LETTERS))
+_CHAR_13 = np.array([ord(c) for c in "0123456789ABCDEFGHJKLMNPQRTUVWXYZabcdefghjklmnpqrtuvwxyz"], dtype=np.uint32)
 UPN_FORMAT = r"[A-Za-z]\d{11}[0-9A-Za-z]"  # the schema's upntype
 
 
@@ -31,25 +34,56 @@ def _matches(text: pd.Series, pattern: str) -> pd.Series:
     return text.str.fullmatch(pattern).fillna(False).astype(bool)
 
 
+def _upper(chars: np.ndarray) -> np.ndarray:
+    """Character codes with the ASCII letters a-z upper-cased."""
+    return np.where((chars >= ord("a")) & (chars <= ord("z")), chars - 32, chars)
+
+
+def _ascii_digits(chars: np.ndarray) -> np.ndarray:
+    return (chars >= ord("0")) & (chars <= ord("9"))
+
+
+def _digits(chars: np.ndarray) -> np.ndarray:
+    """Decimal digits as the schema's (and Python's) `\\d` reads them: 0-9 and the digits of other
+    scripts (Unicode Nd), each such character judged once."""
+    digit = _ascii_digits(chars)
+    other = np.unique(chars[chars > 127])
+    if len(other):
+        digit |= np.isin(chars, [c for c in other if chr(c).isdecimal()])
+    return digit
+
+
+def _check_letter_codes(chars: np.ndarray) -> np.ndarray:
+    """The character code of the check letter for each row of a 14-character UPN matrix
+    (`char_matrix`), 0 where it cannot be computed (see `expected_check_letter`)."""
+    up = _upper(chars)
+    last = _LAST_VALUE[np.minimum(up[:, 12], 127)]  # code 127 (not a UPN character) has value -1 too
+    ok = ((up[:, 0] >= ord("A")) & (up[:, 0] <= ord("Z")) & _ascii_digits(chars[:, 1:12]).all(axis=1)
+          & (last >= 0) & (chars[:, 13] == 0))
+    total = ((chars[:, 1:12].astype(np.int64) - ord("0")) * np.arange(2, 13)).sum(axis=1) + last * 13
+    return np.where(ok, _CHECK_CODES[total % 23], 0)
+
+
 def expected_check_letter(upn: pd.Series) -> pd.Series:
     """The check letter DfE's algorithm gives for each UPN, <NA> where it cannot be computed.
 
     Characters 2-13 are weighted 2-13 and summed; the remainder after dividing by 23 indexes
     A B C D E F G H J K L M N P Q R T U V W X Y Z. For a temporary UPN (character 13 a letter) the
     letter counts as its value in that same table (A=0 ... Z=22), as the UPN guide says. Computable
-    only for 13 characters with characters 2-12 digits and character 13 a digit or a table letter.
+    only for 13 characters: a letter A-Z (either case), characters 2-12 digits 0-9, and character 13
+    a digit or a table letter (either case).
     """
-    text = upn.str.upper()
-    ok = _matches(text, r"[A-Z]\d{11}[0-9ABCDEFGHJKLMNPQRTUVWXYZ]")
+    codes = _check_letter_codes(char_matrix(upn, 14))
     out = pd.Series(pd.NA, index=upn.index, dtype="string")
-    if not ok.any():
-        return out
-    # one row of 13 byte codes per UPN: arithmetic on a matrix, not per character and row
-    chars = np.frombuffer(np.array(text[ok].tolist(), dtype="S13").tobytes(), dtype=np.uint8).reshape(-1, 13)
-    total = ((chars[:, 1:12].astype(np.int64) - ord("0")) * np.arange(2, 13)).sum(axis=1)
-    total += _LAST_VALUE[chars[:, 12]] * 13
-    out[ok] = np.array(list(CHECK_LETTERS))[total % 23]
+    ok = codes > 0
+    out[ok] = codes[ok].astype(np.uint32).view("U1")
     return out
+
+
+def _upn_flags(r, flags: np.ndarray) -> dict[str, pd.Series]:
+    """{ChildIdentifiers: flags} for rows whose UPN is present (its first character code is not 0)."""
+    present = upn_chars(r)[:, 0] > 0
+    return {"ChildIdentifiers": pd.Series(present & flags, index=r.table("ChildIdentifiers").index)}
 
 
 @rule("1510")
@@ -58,11 +92,8 @@ def upn_wrong_check_letter(r):
     (see `expected_check_letter`; case-insensitive). A UPN that is not in the UPN format (13
     characters, characters 2-12 digits, character 13 a digit or one of the check-table letters)
     cannot carry a correct check letter and is flagged too. Blank UPN: not flagged."""
-    c = r.table("ChildIdentifiers")
-    upn = c["UPN"]
-    expected = expected_check_letter(upn)
-    correct = (upn.str[0].str.upper() == expected).fillna(False).astype(bool)
-    return {"ChildIdentifiers": upn.notna() & ~correct}
+    chars = upn_chars(r)
+    return _upn_flags(r, _upper(chars[:, 0]) != _check_letter_codes(chars))
 
 
 @rule("1520")
@@ -78,17 +109,15 @@ def upn_la_code_not_recognised(r):
     """Characters 2-4 of a present UPN must be a DfE LA number or pseudo-LA code of the year
     (codes UPN_chars_2_4; 942 and 943 from 2023/24). A UPN too short to have characters 2-4 is
     flagged. Blank UPN: not flagged."""
-    upn = r.table("ChildIdentifiers")["UPN"]
-    ok = upn.str[1:4].isin(list(r.codes("UPN_chars_2_4"))).fillna(False).astype(bool)
-    return {"ChildIdentifiers": upn.notna() & ~ok}
+    chars_2_4 = np.ascontiguousarray(upn_chars(r)[:, 1:4]).view("U3")[:, 0]  # shorter where the UPN is
+    return _upn_flags(r, ~np.isin(chars_2_4, list(r.codes("UPN_chars_2_4"))))
 
 
 @rule("1540")
 def upn_chars_5_to_12_not_numeric(r):
     """Characters 5-12 of a present UPN must all be digits. A UPN shorter than 12 characters does
     not have eight digits there and is flagged. Blank UPN: not flagged."""
-    upn = r.table("ChildIdentifiers")["UPN"]
-    return {"ChildIdentifiers": upn.notna() & ~_matches(upn.str[4:12], r"\d{8}")}
+    return _upn_flags(r, ~_digits(upn_chars(r)[:, 4:12]).all(axis=1))  # past the end is code 0: not a digit
 
 
 @rule("1550")
@@ -96,8 +125,7 @@ def upn_char_13_not_recognised(r):
     """Character 13 of a present UPN must be a digit or a letter A-Z other than I, O and S (either
     case). A UPN with no 13th character (shorter than 13) is flagged. A UPN longer than 13 with a
     good 13th character is left to 1510. Blank UPN: not flagged."""
-    upn = r.table("ChildIdentifiers")["UPN"]
-    return {"ChildIdentifiers": upn.notna() & ~_matches(upn.str[12:13], r"[0-9A-HJ-NP-RT-Za-hj-np-rt-z]")}
+    return _upn_flags(r, ~np.isin(upn_chars(r)[:, 12], _CHAR_13))
 
 
 @rule("1560Q")

@@ -51,6 +51,22 @@ def test_1550_character_13():
     assert flagged(r, "1550") == {"ChildIdentifiers": [2, 3, 4, 5, 7]}
 
 
+def test_long_upns_are_read_by_their_characters():
+    # well past 13 characters: only 1510 (length) fails; characters 2-4, 5-12 and 13 are all good
+    r = children("UPN", "P2011234567890123456789", "P201123456789")
+    assert flagged(r, "1510") == {"ChildIdentifiers": [0]}
+    for code in ("1530", "1540", "1550"):
+        assert flagged(r, code) == {}, code
+
+
+def test_digits_of_other_scripts():
+    # the schema pattern's \d also reads other scripts' digits (here Arabic-Indic U+0663): 1540 passes
+    # them; no check letter can be computed from them, so 1510 flags the UPN (and does not crash)
+    r = children("UPN", "P2011\u0663\u0663\u0663\u0663789", "P201123456789")
+    assert flagged(r, "1540") == {}
+    assert flagged(r, "1510") == {"ChildIdentifiers": [0]}
+
+
 def test_1560q_former_upn_format():
     r = children("FormerUPN", "P201123456789", "M20112345678A", "A20112345678", "1201123456789",
                  "P2011234567890", "P20112A456789", "")
