@@ -13,16 +13,15 @@ Conventions of this module:
 import pandas as pd
 
 from rules.cin import rule
-from validator.derive.cin_activity import (ASSESSMENT_KEY, EPISODE_KEY, equals, frame_for_periods, in_keys,
-                                           last_day, points_in_periods, rows_of_keys)
+from validator.derive.cin_activity import (ASSESSMENT_KEY, EPISODE_KEY, count_in_group, equals, frame_for_periods,
+                                           in_keys, last_day, points_in_periods, rows_of_keys)
 
 
 # --- shared helpers -------------------------------------------------------------------------------
 
 def _factors_of(r, assessments: pd.Series) -> pd.Series:
     """AssessmentFactors rows belonging to the Assessments rows selected by `assessments`."""
-    a = r.table("Assessments")
-    return in_keys(r.table("AssessmentFactors"), a.loc[assessments], ASSESSMENT_KEY)
+    return rows_of_keys(r.table("AssessmentFactors"), r.table("Assessments"), assessments, ASSESSMENT_KEY)
 
 
 def _outside_year(r, d: pd.Series) -> pd.Series:
@@ -66,8 +65,7 @@ def several_open_assessments(r):
     no AssessmentAuthorisationDate written. Every open assessment of such an episode is flagged."""
     a = r.table("Assessments")
     open_ = a["AssessmentAuthorisationDate"].isna()
-    n_open = open_.groupby([a[k] for k in EPISODE_KEY]).transform("sum")
-    return {"Assessments": open_ & (n_open > 1)}
+    return {"Assessments": open_ & (count_in_group(a, EPISODE_KEY, open_) > 1)}
 
 
 @rule("8863Q")
@@ -124,7 +122,7 @@ def completed_assessment_without_factors(r):
     in_scope = (a["AssessmentAuthorisationDate_date"] >= r.year.start).fillna(False).astype(bool)
     invalid = ~equals(f["AssessmentFactors"], *r.codes("AssessmentFactors"))
     bad_factors = invalid & _factors_of(r, in_scope)
-    has_factor = in_keys(a, f[f["AssessmentFactors"].notna()], ASSESSMENT_KEY)
+    has_factor = rows_of_keys(a, f, f["AssessmentFactors"].notna(), ASSESSMENT_KEY)
     bad = in_scope & (~has_factor | rows_of_keys(a, f, bad_factors, ASSESSMENT_KEY))
     return {"Assessments": bad, "AssessmentFactors": bad_factors}
 
@@ -138,9 +136,8 @@ def factor_21_with_others(r):
     code = f["AssessmentFactors"]
     given = code.notna()
     is_21 = equals(code, "21")
-    groups = [f[k] for k in ASSESSMENT_KEY]
-    has_21 = is_21.groupby(groups).transform("any")
-    has_other = (given & ~is_21).groupby(groups).transform("any")
+    has_21 = count_in_group(f, ASSESSMENT_KEY, is_21) > 0
+    has_other = count_in_group(f, ASSESSMENT_KEY, given & ~is_21) > 0
     return {"AssessmentFactors": given & has_21 & has_other}
 
 
@@ -162,9 +159,8 @@ def only_assessment_no_factors_not_closed_rc8_rc9(r):
     a = r.table("Assessments")
     f = r.table("AssessmentFactors")
     e = r.table("CINdetails")
-    n = a.groupby(EPISODE_KEY)["AssessmentID"].transform("size")
-    only = a[n == 1]
-    factor_21 = equals(f["AssessmentFactors"], "21") & in_keys(f, only, ASSESSMENT_KEY)
+    only = count_in_group(a, EPISODE_KEY) == 1
+    factor_21 = equals(f["AssessmentFactors"], "21") & rows_of_keys(f, a, only, ASSESSMENT_KEY)
     wrong_reason = ~equals(e["ReasonForClosure"], "RC8", "RC9")
     bad_episode = wrong_reason & rows_of_keys(e, f, factor_21, EPISODE_KEY)
     return {"CINdetails": bad_episode,

@@ -17,7 +17,7 @@ import pandas as pd
 from rules.cin import rule
 from rules.common import missing_or_not_in, not_in, truthy
 from validator.calendar import minus_working_days
-from validator.derive.cin_activity import with_child
+from validator.derive.cin_activity import CHILD_KEY, count_in_group, with_child
 
 REFERRAL_SOURCE_FROM = pd.Timestamp("2013-04-01")  # rule 8866
 
@@ -153,7 +153,7 @@ def several_open_further_action_episodes(r):
     child has two or more, every one of them is flagged; open NFA (true/1) episodes do not count."""
     e = r.table("CINdetails")
     open_ = _open_further_action(e)
-    return {"CINdetails": open_ & (open_.groupby(e["ChildSeq"]).transform("sum") > 1)}
+    return {"CINdetails": open_ & (count_in_group(e, CHILD_KEY, open_) > 1)}
 
 
 @rule("8816")
@@ -308,8 +308,8 @@ def disability_none_and_others(r):
     code = d["Disability"]
     is_none = (code == "NONE").fillna(False).astype(bool)
     other = code.notna() & ~is_none
-    has_none = is_none.groupby(d["ChildSeq"]).transform("any")
-    has_other = other.groupby(d["ChildSeq"]).transform("any")
+    has_none = count_in_group(d, CHILD_KEY, is_none) > 0
+    has_other = count_in_group(d, CHILD_KEY, other) > 0
     return {"Disabilities": code.notna() & has_none & has_other}
 
 

@@ -28,7 +28,7 @@ def _episodes_of(r, flags_by_table: dict[str, tuple[pd.DataFrame, pd.Series]]) -
 def _in_episodes(r, table: str, episodes: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     """(`table`, rows of it belonging to the CINdetails rows selected by `episodes`)."""
     t = r.table(table)
-    return t, in_keys(t, r.table("CINdetails").loc[episodes], EPISODE_KEY)
+    return t, rows_of_keys(t, r.table("CINdetails"), episodes, EPISODE_KEY)
 
 
 # --- closed episodes ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from rules.cin import rule
 from validator.calendar import minus_working_days
-from validator.derive.cin_activity import with_episode
+from validator.derive.cin_activity import CHILD_KEY, count_in_group, with_episode
 
 
 @rule("1103")
@@ -92,5 +92,4 @@ def more_than_one_open_plan(r):
     CINdetails episodes. Every open plan of such a child is flagged."""
     p = r.table("ChildProtectionPlans")
     open_ = p["CPPendDate"].isna()
-    n_open = open_.groupby(p["ChildSeq"]).transform("sum")
-    return {"ChildProtectionPlans": open_ & (n_open > 1)}
+    return {"ChildProtectionPlans": open_ & (count_in_group(p, CHILD_KEY, open_) > 1)}

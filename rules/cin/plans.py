@@ -17,8 +17,9 @@ import pandas as pd
 from rules.cin import rule
 from rules.common import missing_or_not_in
 from validator.derive import invalid_date
-from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, frame_for_periods, in_keys, is_true,
-                                           last_day, points_in_periods, rows_of_keys, with_child, with_parent)
+from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, frame_for_periods,
+                                           in_keys, is_true, last_day, points_in_periods, rows_of_keys, with_child,
+                                           with_parent)
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -235,7 +236,7 @@ def cin_plan_for_nfa_referral(r):
     e = r.table("CINdetails")
     c = r.table("CINplanDates")
     nfa = is_true(e["ReferralNFA"])
-    return {"CINdetails": nfa & in_keys(e, c, EPISODE_KEY), "CINplanDates": in_keys(c, e[nfa], EPISODE_KEY)}
+    return {"CINdetails": nfa & in_keys(e, c, EPISODE_KEY), "CINplanDates": rows_of_keys(c, e, nfa, EPISODE_KEY)}
 
 
 @rule("4004")
@@ -245,8 +246,7 @@ def several_open_cin_plans(r):
     message says "this child"; DfE's logic counts within a CINdetails, followed here.)"""
     c = r.table("CINplanDates")
     open_ = c["CINPlanEndDate"].isna()
-    n_open = open_.groupby([c[k] for k in EPISODE_KEY]).transform("sum")
-    return {"CINplanDates": open_ & (n_open > 1)}
+    return {"CINplanDates": open_ & (count_in_group(c, EPISODE_KEY, open_) > 1)}
 
 
 @rule("4014")
@@ -270,8 +270,8 @@ def open_cin_plan_with_open_cpp(r):
     c = r.table("CINplanDates")
     open_p = p["CPPendDate"].isna()
     open_c = c["CINPlanEndDate"].isna()
-    return {"ChildProtectionPlans": open_p & in_keys(p, c[open_c], EPISODE_KEY),
-            "CINplanDates": open_c & in_keys(c, p[open_p], EPISODE_KEY)}
+    return {"ChildProtectionPlans": open_p & rows_of_keys(p, c, open_c, EPISODE_KEY),
+            "CINplanDates": open_c & rows_of_keys(c, p, open_p, EPISODE_KEY)}
 
 
 @rule("4016")

@@ -14,8 +14,8 @@ import pandas as pd
 
 from rules.cin import rule
 from validator.calendar import minus_working_days
-from validator.derive.cin_activity import (EPISODE_KEY, frame_for_periods, in_keys, is_false, is_true,
-                                           last_day, points_in_periods)
+from validator.derive.cin_activity import (EPISODE_KEY, count_in_group, frame_for_periods, in_keys, is_false,
+                                           is_true, last_day, points_in_periods, rows_of_keys)
 from validator.registry import RETURN_LEVEL
 
 
@@ -111,8 +111,7 @@ def several_open_s47(r):
     else). Every open Section47 of an episode with two or more is flagged."""
     s = r.table("Section47")
     open_ = _open_s47(s)
-    n_open = open_.groupby([s[k] for k in EPISODE_KEY]).transform("sum")
-    return {"Section47": open_ & (n_open > 1)}
+    return {"Section47": open_ & (count_in_group(s, EPISODE_KEY, open_) > 1)}
 
 
 @rule("8890")
@@ -166,17 +165,17 @@ def plan_start_not_on_icpc(r):
     s = r.table("Section47")
     e = r.table("CINdetails")
     in_year = _in_census(r, p["CPPstartDate_date"])
-    s47 = s[_s47_with_conference(s)]
-    via_s47 = in_keys(p, s47, EPISODE_KEY)
+    with_conference = _s47_with_conference(s)
+    via_s47 = rows_of_keys(p, s, with_conference, EPISODE_KEY)
 
-    matches_s47 = _starts_on_icpc(p, s47)
+    matches_s47 = _starts_on_icpc(p, s[with_conference])
     matches_cin = _starts_on_icpc(p, e)
 
     bad_s47 = in_year & via_s47 & ~matches_s47
     bad_cin = in_year & ~via_s47 & ~matches_cin
     return {"ChildProtectionPlans": bad_s47 | bad_cin,
-            "Section47": _s47_with_conference(s) & in_keys(s, p[bad_s47], EPISODE_KEY),
-            "CINdetails": in_keys(e, p[bad_cin], EPISODE_KEY)}
+            "Section47": with_conference & rows_of_keys(s, p, bad_s47, EPISODE_KEY),
+            "CINdetails": rows_of_keys(e, p, bad_cin, EPISODE_KEY)}
 
 
 @rule("2883")

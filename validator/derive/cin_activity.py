@@ -61,7 +61,7 @@ def key_codes(frames: list[pd.DataFrame], keys: list[str]) -> list[np.ndarray]:
 def in_keys(t: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Rows of `t` whose `keys` values appear in some row of `other` (same index as `t`)."""
     left, right = key_codes([t, other], keys)
-    return pd.Series(np.isin(left, right), index=t.index)
+    return pd.Series(left, index=t.index).isin(right)  # hashed: numpy's isin sorts when codes spread wide
 
 
 def with_parent(t: pd.DataFrame, parent: pd.DataFrame, keys: list[str], *columns: str) -> pd.DataFrame:
@@ -88,9 +88,18 @@ def with_child(r, table: str, *columns: str) -> pd.DataFrame:
 
 
 def rows_of_keys(t: pd.DataFrame, flagged: pd.DataFrame, flags: pd.Series, keys: list[str]) -> pd.Series:
-    """Rows of `t` sharing `keys` with a flagged row of `flagged` (e.g. the CINdetails row of a
-    flagged assessment)."""
-    return in_keys(t, flagged.loc[flags.fillna(False).astype(bool)], keys)
+    """Rows of `t` sharing `keys` with a row of `flagged` where `flags` (aligned with `flagged`) is
+    true, e.g. the CINdetails rows of flagged assessments. Blank flags count as false."""
+    left, right = key_codes([t, flagged], keys)
+    return pd.Series(left, index=t.index).isin(right[flags.fillna(False).to_numpy(dtype=bool)])
+
+
+def count_in_group(t: pd.DataFrame, keys: list[str], flags: pd.Series | None = None) -> pd.Series:
+    """For each row of `t`, how many rows of its group (the rows with the same `keys`) have `flags`
+    (aligned with `t`) true; with no flags, how many rows the group has."""
+    group = pd.factorize(key_codes([t], keys)[0])[0]
+    counts = np.bincount(group, weights=None if flags is None else flags.to_numpy(dtype=bool), minlength=1)
+    return pd.Series(counts[group].astype(np.int64), index=t.index)
 
 
 def last_day(end_text: pd.Series, end_date: pd.Series, reference: pd.Timestamp,
@@ -135,5 +144,5 @@ def frame_for_periods(t: pd.DataFrame, on: list[str], **cols: pd.Series) -> pd.D
 
 
 __all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "is_true", "is_false", "equals",
-           "key_codes", "in_keys", "with_parent", "with_episode", "with_child", "rows_of_keys", "last_day",
-           "points_in_periods", "frame_for_periods"]
+           "key_codes", "in_keys", "with_parent", "with_episode", "with_child", "rows_of_keys", "count_in_group",
+           "last_day", "points_in_periods", "frame_for_periods"]
