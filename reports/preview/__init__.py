@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from reports.preview import publish
+from validator.derive.preview import display_order, distinct
 from validator.model import LAST
 
 NOT_KNOWN = "Not known"
@@ -131,65 +132,78 @@ class Preview:
 # ------------------------------------------------------------------ helpers used by the return modules
 
 
+def _id_codes(values) -> tuple[np.ndarray, np.ndarray]:
+    """Child ids as (codes, names): `names` are the distinct ids in display order
+    (validator.derive.preview.display_order) and each id's code is its position there, -1 when blank.
+    Ids in a categorical dtype (derive.preview.child_ids) are taken as they are: their categories are
+    in display order already."""
+    if isinstance(values.dtype if hasattr(values, "dtype") else None, pd.CategoricalDtype):
+        cat = pd.Categorical(values)
+        return cat.codes.astype(np.int64), np.asarray(cat.categories, dtype=object)
+    arr = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
+    codes, uniques = pd.factorize(arr)  # blank -> -1
+    names = display_order(uniques)
+    rank = names.get_indexer(np.asarray(uniques, dtype=object).astype(str))
+    return np.where(codes >= 0, rank[codes], -1), names.to_numpy()
+
+
 def ids(values) -> list[str]:
     """Sorted distinct child ids as text (blank ids left out): shorter ids first, so numeric ids read
     in numeric order. The ids are already cleaned by ingest (trimmed, blank -> <NA>)."""
-    arr = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
-    if not len(arr):
-        return []
-    u = pd.unique(arr[~pd.isna(arr)]).astype(str)
-    u = u[u != ""]
-    return u[np.lexsort((u, np.char.str_len(u)))].tolist()
+    codes, names = _id_codes(values)
+    return names[distinct(codes[codes >= 0])].tolist()
 
 
-def breakdown(tid: str, title: str, group: str, frame: pd.DataFrame, by: str, id_col: str, *,
-              unit: str = "children", order: list[str] | None = None, labels: dict | None = None,
-              dimension: str = "", note: str = "", count_rows: bool = False, total: bool = True) -> PreviewTable:
-    """A table of `frame` by the values of column `by` (blank -> "Not known"): per category the number
-    of distinct `id_col` (or rows with `count_rows`) and the ids behind it. `order` fixes the order of
-    the categories shown first (each shown even when 0); `labels` maps a category to its label."""
-    # factorize once: categories and ids become integer codes; distinct (category, id) pairs are
-    # sorted by category then by the id's display order and split into one array per category
-    raw_cats = frame[by].to_numpy(dtype=object) if len(frame) else np.array([], dtype=object)
-    cat_codes, cat_values = pd.factorize(pd.Series(raw_cats).where(pd.notna(raw_cats), NOT_KNOWN).astype(str))
-    id_codes, id_values = pd.factorize(pd.Series(frame[id_col].to_numpy(dtype=object) if len(frame) else [], dtype=object))
-    names = np.asarray(id_values, dtype=object).astype(str)
-    rank = np.empty(len(names), dtype=np.int64)
-    rank[np.lexsort((names, np.char.str_len(names)))] = np.arange(len(names))
-    k = len(cat_values)
-    rows_per_cat = np.bincount(cat_codes, minlength=k) if k else np.array([], dtype=np.int64)
-    pairs = pd.DataFrame({"c": cat_codes, "i": id_codes})
-    pairs = pairs[(pairs["i"] >= 0) & (names[pairs["i"]] != "" if len(names) else False)].drop_duplicates()
-    pairs = pairs.iloc[np.lexsort((rank[pairs["i"].to_numpy()], pairs["c"].to_numpy()))] if len(pairs) else pairs
-    kids_per_cat = np.bincount(pairs["c"], minlength=k) if k else np.array([], dtype=np.int64)
-    split = np.split(names[pairs["i"].to_numpy()] if len(pairs) else np.array([], dtype=str), np.cumsum(kids_per_cat)[:-1]) if k else []
-    index = {c: j for j, c in enumerate(cat_values)}
-    values = rows_per_cat if count_rows else kids_per_cat
+def breakdown(tid: str, title: str, group: str, values, children, *, unit: str = "children",
+              order: list[str] | None = None, labels: dict | None = None, dimension: str = "", note: str = "",
+              count_rows: bool = False, total: bool = True) -> PreviewTable:
+    """A table of rows by their category `values` (blank -> "Not known"), each row of child `children`
+    (ids, aligned with `values`): per category the number of distinct children (or of rows with
+    `count_rows`) and the ids behind it. `order` fixes the order of the categories shown first (each
+    shown even when 0); `labels` maps a category to its label."""
+    # categories and ids as integer codes; the distinct (category, id) pairs, sorted by category then by
+    # the id's display order, split into one list per category
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # blank -> -1
+    text = np.asarray([str(v) for v in uniques] + [NOT_KNOWN], dtype=object)  # -1 takes the last
+    text_codes, cat_values = pd.factorize(text)  # values with the same text are one category
+    cats = text_codes[codes]
+    kid, names = _id_codes(children)
+    k, n = len(cat_values), max(len(names), 1)
+    known = kid >= 0
+    pairs = distinct(cats[known] * n + kid[known])
+    kids_per_cat = np.bincount(pairs // n, minlength=k)
+    split = np.split(names[pairs % n], np.cumsum(kids_per_cat)[:-1])
+    rows_per_cat = np.bincount(cats, minlength=k)
+    counts = rows_per_cat if count_rows else kids_per_cat
+    index = {c: j for j, c in enumerate(cat_values) if rows_per_cat[j]}  # the categories in the data
     seen = list(order or [])
-    rest = sorted(c for c in cat_values if c not in seen and c != NOT_KNOWN)
+    rest = sorted(c for c in index if c not in seen and c != NOT_KNOWN)
     cats_out = seen + rest + ([NOT_KNOWN] if NOT_KNOWN in index and NOT_KNOWN not in seen else [])
     rows = []
     for c in cats_out:  # one Cell per category shown
         j = index.get(c)
-        rows.append(Cell(label=str((labels or {}).get(c, c)), value=0 if j is None else int(values[j]),
+        rows.append(Cell(label=str((labels or {}).get(c, c)), value=0 if j is None else int(counts[j]),
                          children=[] if j is None else split[j].tolist()))
     tot = None
     if total:
-        all_ids = ids(frame[id_col]) if len(frame) else []
-        tot = Cell(label="Total", value=len(frame) if count_rows else len(all_ids), children=all_ids)
+        all_ids = names[distinct(kid[known])].tolist()
+        tot = Cell(label="Total", value=len(kid) if count_rows else len(all_ids), children=all_ids)
     return PreviewTable(id=tid, title=title, group=group, rows=rows, unit=unit, dimension=dimension, total=tot, note=note)
 
 
-def bands(values: pd.Series, edges: list[float], names: list[str]) -> pd.Series:
-    """Label numeric values with bands [edges[i], edges[i+1]) named names[i]; NaN stays NaN."""
-    out = pd.cut(values.astype("float64"), bins=edges, labels=names, right=False)
-    return out.astype("object").where(out.notna(), None)
+def bands(values, edges: list[float], names: list[str]) -> np.ndarray:
+    """Label numeric values with bands [edges[i], edges[i+1]) named names[i]; None outside the bands
+    and where the value is missing."""
+    v = np.asarray(values, dtype="float64")
+    i = np.searchsorted(edges, v, side="right") - 1
+    inside = (i >= 0) & (i < len(names))  # NaN sorts after every edge: outside
+    return np.where(inside, np.asarray(names, dtype=object)[np.clip(i, 0, len(names) - 1)], None)
 
 
 AGE_EDGES, AGE_NAMES = [0, 1, 5, 10, 16, 200], ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
 
 
-def age_band(age: pd.Series) -> pd.Series:
+def age_band(age) -> np.ndarray:
     return bands(age, AGE_EDGES, AGE_NAMES)
 
 

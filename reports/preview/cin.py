@@ -30,11 +30,14 @@ Children are LAchildID. Units differ by measure, as DfE publishes them (the repo
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 
 from reports.preview import Cell, Measure, PreviewTable, age_band, bands, breakdown, ids
 from validator.derive import preview as d
+from validator.derive.preview import Text
 from validator.model import LAST
 from validator.spec import spec
 
@@ -87,18 +90,20 @@ CONFIDENCE = {"re_referrals_within_12_months": "provisional", "cpp_second_or_sub
               "cpp_at_31_march": "inferred", "cin_at_31_march": "inferred"}
 
 
-def _labels(field: str, codes) -> dict:
-    labels = spec("cin").labels
-    return {c: (f"{c}: {labels[(field, c)]}" if labels.get((field, c)) else c) for c in codes}
+@cache
+def _labels(field: str) -> dict[str, str]:
+    """Category labels of a field's codes: "code: DfE's label"."""
+    return {code: f"{code}: {text}" for (f, code), text in spec("cin").labels.items() if f == field and text}
 
 
 # ------------------------------------------------------------------ building blocks
+# Children are codes of validator.derive.preview.child_ids (the `child` column of the derived frames).
 
 
 @d._cached
 def _open_episodes(r, suffix, year) -> pd.DataFrame:
     e = d.cin_episodes(r, suffix, year)
-    return e[e["of_need"] & e["open_at_end"] & e[ID].notna()]
+    return e[e["of_need"].to_numpy() & e["open_at_end"].to_numpy() & (e["child"].to_numpy() >= 0)]
 
 
 @d._cached
@@ -106,69 +111,77 @@ def _re_referrals(r, suffix, year) -> pd.DataFrame:
     """Referrals in the year with `days_since_previous` (days since the child's latest earlier referral)
     and `re_referral`."""
     e = d.cin_episodes(r, suffix, year)
-    refs = e[e["referral_in_year"] & e[ID].notna()][[ID, "CINreferralDate_date"]].copy()
-    hist = [e[[ID, "CINreferralDate_date"]]]
+    child, date = [e["child"].to_numpy()], [e["CINreferralDate_date"].to_numpy()]
     if suffix == "" and r.has("CINdetails" + LAST):
-        hist.append(r.table("CINdetails" + LAST)[[ID, "CINreferralDate_date"]])
-    h = pd.concat(hist, ignore_index=True).dropna().drop_duplicates()
-    h = h.sort_values([ID, "CINreferralDate_date"], kind="stable")
-    h["previous"] = h.groupby(ID, sort=False)["CINreferralDate_date"].shift(1)
-    refs["row"] = refs.index
-    m = refs.merge(h, on=[ID, "CINreferralDate_date"], how="left").set_index("row")
-    refs["days_since_previous"] = (m["CINreferralDate_date"] - m["previous"]).dt.days.reindex(refs.index)
-    refs["re_referral"] = d._flag((refs["days_since_previous"] >= 1) & (refs["days_since_previous"] <= RE_REFERRAL_MAX_DAYS))
-    return refs.drop(columns="row")
+        last = r.table("CINdetails" + LAST)
+        child.append(d.child_codes(r, last[ID]))
+        date.append(last["CINreferralDate_date"].to_numpy())
+    child, date = np.concatenate(child), np.concatenate(date)
+    # every dated referral of a known child (this year's first), by child and date: the previous referral
+    # of a row is the last one of its child before the first row with its date
+    known = np.flatnonzero((child >= 0) & ~np.isnat(date))
+    order = known[np.lexsort((date[known], child[known]))]
+    c, t = child[order], date[order]
+    new_date = np.ones(len(order), dtype=bool)
+    new_date[1:] = (c[1:] != c[:-1]) | (t[1:] != t[:-1])
+    before = np.maximum.accumulate(np.where(new_date, np.arange(len(order)), 0)) - 1
+    same_child = (before >= 0) & (c[np.maximum(before, 0)] == c)
+    previous = np.full(len(child), np.datetime64("NaT"), dtype=t.dtype)
+    previous[order] = np.where(same_child, t[np.maximum(before, 0)], np.datetime64("NaT"))
+    refs = e[e["referral_in_year"].to_numpy() & (e["child"].to_numpy() >= 0)]
+    at = e.index.get_indexer(refs.index)
+    days = np.floor((refs["CINreferralDate_date"].to_numpy() - previous[at]) / np.timedelta64(1, "D"))
+    return refs.assign(days_since_previous=days, re_referral=(days >= 1) & (days <= RE_REFERRAL_MAX_DAYS))
 
 
 @d._cached
 def _completed(r, suffix, year) -> pd.DataFrame:
     a = d.assessments(r, suffix, year)
-    return a[a["completed_in_year"]]
+    return a[a["completed_in_year"].to_numpy()]
 
 
 @d._cached
 def _icpcs(r, suffix, year) -> pd.DataFrame:
     s = d.section47(r, suffix, year)
-    return s[s["icpc_in_year"]]
+    return s[s["icpc_in_year"].to_numpy()]
 
 
 def measures(r, suffix: str, year) -> list[Measure]:
-    e = d.cin_episodes(r, suffix, year)
-    open_ = _open_episodes(r, suffix, year)
     refs = _re_referrals(r, suffix, year)
+    re_refs = refs["child"].to_numpy()[refs["re_referral"].to_numpy()]
     done = _completed(r, suffix, year)
-    timed = done[d._flag(done["working_days"] >= 0)]
-    within45 = timed[d._flag(timed["working_days"] <= WITHIN_ASSESSMENT_DAYS)]
+    wd = done["working_days"].to_numpy()
+    timed = wd >= 0
+    within45 = timed & (wd <= WITHIN_ASSESSMENT_DAYS)
     s = d.section47(r, suffix, year)
-    s47 = s[s["s47_in_year"]]
     icpc = _icpcs(r, suffix, year)
-    icpc_timed = icpc[icpc["icpc_working_days"].notna()]
-    within15 = icpc_timed[d._flag(icpc_timed["icpc_working_days"] <= WITHIN_ICPC_DAYS)]
+    icpc_wd = icpc["icpc_working_days"].to_numpy()
+    icpc_timed = ~np.isnan(icpc_wd)
+    within15 = icpc_timed & (icpc_wd <= WITHIN_ICPC_DAYS)
+    icpc_kids = icpc["child"].to_numpy()
     if INCLUDE_TRANSFER_IN_ICPCS:
-        extra = _transfer_in_icpcs(r, suffix, year)
-        icpc = pd.concat([icpc[[ID]], extra[[ID]]])
+        icpc_kids = np.concatenate([icpc_kids, _transfer_in_icpcs(r, suffix, year)["child"].to_numpy()])
     p = d.plans(r, suffix, year)
-    started, ended = p[p["started_in_year"]], p[p["ended_in_year"]]
-    open_plans = p[p["open_at_end"]]
-    second = started[started["previous_plan"]]
-    refs_in = refs
+    plan_kid = p["child"].to_numpy()
+    started, ended = p["started_in_year"].to_numpy(), p["ended_in_year"].to_numpy()
+    starting = d.names(r, plan_kid[started])
     values = {
-        "cin_at_31_march": (ids(open_[ID]), None, None),
-        "referrals_in_year": (ids(refs_in[ID]), len(refs_in), None),
-        "re_referrals_within_12_months": (ids(refs_in.loc[refs_in["re_referral"], ID]), int(refs_in["re_referral"].sum()), len(refs_in)),
-        "assessments_completed": (ids(done[ID]), len(done), None),
-        "assessments_within_45_working_days": (ids(within45[ID]), len(within45), len(timed)),
-        "section_47_enquiries": (ids(s47[ID]), len(s47), None),
-        "icpcs": (ids(icpc[ID]), len(icpc), None),
-        "icpcs_within_15_working_days": (ids(within15[ID]), len(within15), len(icpc_timed)),
-        "cpp_started": (ids(started[ID]), len(started), None),
-        "cpp_ended": (ids(ended[ID]), len(ended), None),
-        "cpp_at_31_march": (ids(open_plans[ID]), None, None),
-        "cpp_second_or_subsequent": (ids(second[ID]), None, len(ids(started[ID]))),
+        "cin_at_31_march": (_open_episodes(r, suffix, year)["child"].to_numpy(), None, None),
+        "referrals_in_year": (refs["child"].to_numpy(), len(refs), None),
+        "re_referrals_within_12_months": (re_refs, len(re_refs), len(refs)),
+        "assessments_completed": (done["child"].to_numpy(), len(done), None),
+        "assessments_within_45_working_days": (done["child"].to_numpy()[within45], int(within45.sum()), int(timed.sum())),
+        "section_47_enquiries": (s["child"].to_numpy()[s["s47_in_year"].to_numpy()], int(s["s47_in_year"].sum()), None),
+        "icpcs": (icpc_kids, len(icpc_kids), None),
+        "icpcs_within_15_working_days": (icpc["child"].to_numpy()[within15], int(within15.sum()), int(icpc_timed.sum())),
+        "cpp_started": (plan_kid[started], int(started.sum()), None),
+        "cpp_ended": (plan_kid[ended], int(ended.sum()), None),
+        "cpp_at_31_march": (plan_kid[p["open_at_end"].to_numpy()], None, None),
+        "cpp_second_or_subsequent": (plan_kid[started & p["previous_plan"].to_numpy()], None, len(starting)),
     }
-    del e
     out = []
     for k, (kids, n, den) in values.items():
+        kids = d.names(r, kids)
         out.append(Measure(id=k, label=LABELS[k], value=len(kids) if n is None else int(n), children=kids,
                            denominator=den, definition=DEFINITIONS[k], group=GROUPS[k], unit=UNITS.get(k, "children"),
                            confidence=CONFIDENCE.get(k, "confirmed")))
@@ -181,7 +194,7 @@ def _transfer_in_icpcs(r, suffix, year) -> pd.DataFrame:
     s = r.table("Section47" + suffix)
     key = ["ChildSeq", "CINdetailsID"]
     has_s47 = pd.MultiIndex.from_frame(e[key]).isin(pd.MultiIndex.from_frame(s[key])) if len(s) else np.zeros(len(e), bool)
-    return e[d.in_window(e["DateOfInitialCPC_date"], year.start, year.end) & ~pd.Series(has_s47, index=e.index)]
+    return e[d.between(e["DateOfInitialCPC_date"].to_numpy(), year.start, year.end) & ~has_s47]
 
 
 # ------------------------------------------------------------------ tables
@@ -194,18 +207,19 @@ _SPAN_NAMES = ["3 months or less", "Over 3 months to 6 months", "Over 6 months t
                "2 years or more"]
 
 
-def _span_band(start: pd.Series, end: pd.Series) -> pd.Series:
-    """Calendar bands of end - start: <= 3 months, > 3 to <= 6 months, > 6 months to < 1 year,
-    1 to < 2 years, 2 years or more; None when either date is missing or end < start."""
-    out = pd.Series(None, index=start.index, dtype="object")
-    ok = d._flag(start.notna() & end.notna() & (end >= start))
+def _span_band(start: pd.Series, end) -> np.ndarray:
+    """Calendar bands of end - start (`end` dates aligned with `start`, or one date): <= 3 months, > 3 to
+    <= 6 months, > 6 months to < 1 year, 1 to < 2 years, 2 years or more; None when either date is
+    missing or end < start."""
+    out = np.full(len(start), None, dtype=object)
+    end = pd.Series(end, index=start.index)
+    ok = (start.notna() & end.notna() & (end >= start)).to_numpy()
     if not ok.any():
         return out
     s, e = start[ok], end[ok]
     m3, m6 = s + pd.DateOffset(months=3), s + pd.DateOffset(months=6)
     y1, y2 = s + pd.DateOffset(years=1), s + pd.DateOffset(years=2)
-    res = np.select([e <= m3, e <= m6, e < y1, e < y2], _SPAN_NAMES[:4], _SPAN_NAMES[4])
-    out[ok] = res
+    out[ok] = np.select([e <= m3, e <= m6, e < y1, e < y2], _SPAN_NAMES[:4], _SPAN_NAMES[4])
     return out
 
 
@@ -213,72 +227,79 @@ def tables(r) -> list[PreviewTable]:
     y = r.year
     kids = d.cin_children(r, "", y)
     e = d.cin_episodes(r, "", y)
+    child = e["child"].to_numpy()
+
+    def who(frame: pd.DataFrame) -> pd.Categorical:
+        return d.as_children(r, frame["child"].to_numpy())
+
     out: list[PreviewTable] = []
     g = "Children in need"
     # A1/B2: children in need at 31 March, one row per child (latest referral)
-    o = _open_episodes(r, "", y).sort_values([ID, "CINreferralDate_date"], kind="stable").drop_duplicates(ID, keep="last").copy()
-    o["age"] = age_band(d.lookup(kids["age_end"], o[ID]))
-    o.loc[d._flag(d.lookup(kids["unborn"], o[ID])), "age"] = "Unborn"
-    o["sex"] = d.lookup(kids["sex"], o[ID])
-    o["ethnicity"] = d.lookup(kids["ethnicity"], o[ID])
-    o["open_duration"] = _span_band(o["CINreferralDate_date"], pd.Series(y.end, index=o.index))
+    o = _open_episodes(r, "", y)
+    o = o.iloc[d.one_per_child(o["child"].to_numpy(), o["CINreferralDate_date"].to_numpy(), np.arange(len(o)), keep="last")]
+    c = o["child"].to_numpy()
+    age = np.where(kids["unborn"].to_numpy()[c], "Unborn", age_band(kids["age_end"].to_numpy()[c]))
     dis = r.table("Disabilities")
-    dis = dis[dis[ID].isin(o[ID])]
+    dis_kid = d.child_codes(r, dis[ID])
+    dis_rows = np.flatnonzero(np.isin(dis_kid, c))
     out += [
-        breakdown("cin_need", "Children in need at 31 March by primary need", g, o, "PrimaryNeedCode", ID,
-                  labels=_labels("PrimaryNeedCode", o["PrimaryNeedCode"].dropna().unique())),
-        breakdown("cin_age", "Children in need at 31 March by age", g, o, "age", ID, order=["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]),
-        breakdown("cin_sex", "Children in need at 31 March by sex", g, o, "sex", ID),
-        breakdown("cin_ethnicity", "Children in need at 31 March by ethnicity", g, o, "ethnicity", ID,
-                  labels=_labels("Ethnicity", o["ethnicity"].dropna().unique())),
-        breakdown("cin_disability", "Children in need at 31 March by disability", g, dis, "Disability", ID,
-                  labels=_labels("Disability", dis["Disability"].dropna().unique()), total=False,
+        breakdown("cin_need", "Children in need at 31 March by primary need", g, o["PrimaryNeedCode"], who(o),
+                  labels=_labels("PrimaryNeedCode")),
+        breakdown("cin_age", "Children in need at 31 March by age", g, age, who(o),
+                  order=["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]),
+        breakdown("cin_sex", "Children in need at 31 March by sex", g, kids["sex"].to_numpy()[c], who(o)),
+        breakdown("cin_ethnicity", "Children in need at 31 March by ethnicity", g, kids["ethnicity"].to_numpy()[c], who(o),
+                  labels=_labels("Ethnicity")),
+        breakdown("cin_disability", "Children in need at 31 March by disability", g, dis["Disability"].to_numpy()[dis_rows],
+                  d.as_children(r, dis_kid[dis_rows]), labels=_labels("Disability"), total=False,
                   note="A child can have several disabilities."),
-        breakdown("cin_open_duration", "Children in need at 31 March by how long the case has been open", g, o,
-                  "open_duration", ID, order=_SPAN_NAMES),
+        breakdown("cin_open_duration", "Children in need at 31 March by how long the case has been open", g,
+                  _span_band(o["CINreferralDate_date"], y.end), who(o), order=_SPAN_NAMES),
     ]
+
     # B1: episodes starting, ending, open
-    need = e[e["of_need"] & e[ID].notna()]
-    flows = [("Starting in the year (referral in the year)", need[need["referral_in_year"]]),
-             ("Ending in the year (closure in the year)", need[need["closure_in_year"]]),
-             ("Open at 31 March", need[need["open_at_end"]]),
-             ("At any point in the year (open on 1 April or starting in the year)", need[need["open_at_start"] | need["referral_in_year"]])]
+    need = e[e["of_need"].to_numpy() & (child >= 0)]
+    flows = [("Starting in the year (referral in the year)", need["referral_in_year"].to_numpy()),
+             ("Ending in the year (closure in the year)", need["closure_in_year"].to_numpy()),
+             ("Open at 31 March", need["open_at_end"].to_numpy()),
+             ("At any point in the year (open on 1 April or starting in the year)",
+              need["open_at_start"].to_numpy() | need["referral_in_year"].to_numpy())]
     out.append(PreviewTable(id="cin_episodes", title="Episodes of need", group=g, unit="episodes",
-                            rows=[Cell(label=lab, value=len(f), children=ids(f[ID])) for lab, f in flows],
+                            rows=[Cell(label=lab, value=int(f.sum()), children=d.names(r, need["child"].to_numpy()[f]))
+                                  for lab, f in flows],
                             note="Each episode counted; NFA referrals and N9/RC8/RC9 episodes are not episodes of need."))
-    ended = need[need["closure_in_year"]].copy()
-    ended["duration"] = _span_band(ended["CINreferralDate_date"], ended["CINclosureDate_date"])
+    ended = need[need["closure_in_year"].to_numpy()]
+    closed = e[e["closure_in_year"].to_numpy() & (child >= 0)]
     out += [
-        breakdown("cin_ended_duration", "Episodes ending in the year by duration", g, ended, "duration", ID, order=_SPAN_NAMES,
+        breakdown("cin_ended_duration", "Episodes ending in the year by duration", g,
+                  _span_band(ended["CINreferralDate_date"], ended["CINclosureDate_date"]), who(ended), order=_SPAN_NAMES,
                   count_rows=True, unit="episodes"),
-        breakdown("cin_ended_reason", "Episodes ending in the year by reason for closure", g,
-                  e[e["closure_in_year"] & e[ID].notna()], "ReasonForClosure", ID, count_rows=True, unit="episodes",
-                  labels=_labels("ReasonForClosure", e["ReasonForClosure"].dropna().unique())),
+        breakdown("cin_ended_reason", "Episodes ending in the year by reason for closure", g, closed["ReasonForClosure"],
+                  who(closed), count_rows=True, unit="episodes", labels=_labels("ReasonForClosure")),
     ]
     # C1: referrals
     refs = _re_referrals(r, "", y)
-    ref_rows = e.loc[refs.index].copy()
-    ref_rows["nfa"] = ref_rows["nfa"].map({True: "No further action", False: "Further action"})
-    ref_rows["re"] = refs["re_referral"].map({True: "Re-referral within 12 months", False: "Not a re-referral"})
     g = "Referrals"
     out += [
-        breakdown("referral_source", "Referrals by source", g, ref_rows, "ReferralSource", ID, count_rows=True, unit="referrals",
-                  labels=_labels("ReferralSource", ref_rows["ReferralSource"].dropna().unique())),
-        breakdown("referral_nfa", "Referrals with no further action", g, ref_rows, "nfa", ID, count_rows=True, unit="referrals",
+        breakdown("referral_source", "Referrals by source", g, refs["ReferralSource"], who(refs), count_rows=True,
+                  unit="referrals", labels=_labels("ReferralSource")),
+        breakdown("referral_nfa", "Referrals with no further action", g,
+                  np.where(refs["nfa"], "No further action", "Further action"), who(refs), count_rows=True, unit="referrals",
                   order=["No further action", "Further action"]),
-        breakdown("referral_re", "Re-referrals within 12 months", g, ref_rows, "re", ID, count_rows=True, unit="referrals",
-                  order=["Re-referral within 12 months", "Not a re-referral"],
+        breakdown("referral_re", "Re-referrals within 12 months", g,
+                  np.where(refs["re_referral"], "Re-referral within 12 months", "Not a re-referral"), who(refs),
+                  count_rows=True, unit="referrals", order=["Re-referral within 12 months", "Not a re-referral"],
                   note="Provisional: earlier referrals are known only from this census" +
                        (" and last year's." if r.has("CINdetails" + LAST) else " (give last year's census with --previous).")),
     ]
     # C2/C3: assessments
-    a = _completed(r, "", y).copy()
-    a["band"] = bands(a["working_days"], *_ASSESS_BANDS)
+    a = _completed(r, "", y)
     wd = a["working_days"][a["working_days"] >= 0]
     pct = ", ".join(f"{q}th {wd.quantile(q / 100):.0f}" for q in (25, 50, 75)) if len(wd) else "none"
     g = "Assessments"
-    out.append(breakdown("assessment_duration", "Assessments completed by working days from start to authorisation", g, a,
-                         "band", ID, order=_ASSESS_BANDS[1], count_rows=True, unit="assessments",
+    out.append(breakdown("assessment_duration", "Assessments completed by working days from start to authorisation", g,
+                         bands(a["working_days"], *_ASSESS_BANDS), who(a), order=_ASSESS_BANDS[1], count_rows=True,
+                         unit="assessments",
                          note=f"Start day = day 0 (same day = 0). Percentiles (working days): {pct}. "
                               "Not known: a date missing or authorised before the start."))
     f = r.table("AssessmentFactors")
@@ -288,44 +309,43 @@ def tables(r) -> list[PreviewTable]:
         f = f.drop_duplicates(key + ["AssessmentFactors"])
     else:
         f = f.iloc[0:0]
-    out.append(breakdown("assessment_factors", "Factors identified at assessment (assessments completed in the year)", g, f,
-                         "AssessmentFactors", ID, count_rows=True, unit="assessments", total=False,
-                         labels=_labels("AssessmentFactors", f["AssessmentFactors"].dropna().unique()),
+    out.append(breakdown("assessment_factors", "Factors identified at assessment (assessments completed in the year)", g,
+                         f["AssessmentFactors"], d.as_children(r, d.child_codes(r, f[ID])), count_rows=True,
+                         unit="assessments", total=False, labels=_labels("AssessmentFactors"),
                          note="An assessment with several factors counts under each; 21 = no factors identified."))
     # C4: S47 and ICPC
-    icpc = _icpcs(r, "", y).copy()
-    icpc["band"] = bands(icpc["icpc_working_days"], *_ICPC_BANDS)
+    icpc = _icpcs(r, "", y)
     g = "Section 47 and ICPC"
     tr = _transfer_in_icpcs(r, "", y)
     out += [
-        breakdown("icpc_duration", "Initial child protection conferences by working days from section 47 start", g, icpc, "band", ID,
-                  order=_ICPC_BANDS[1], count_rows=True, unit="conferences",
+        breakdown("icpc_duration", "Initial child protection conferences by working days from section 47 start", g,
+                  bands(icpc["icpc_working_days"], *_ICPC_BANDS), who(icpc), order=_ICPC_BANDS[1], count_rows=True,
+                  unit="conferences",
                   note="Not known: no section 47 start date, or the conference was before the section 47 (left out of the durations, still counted)."),
         PreviewTable(id="icpc_transfer_in", title="Episode-level initial conferences without a section 47 (transfer-in conferences)",
-                     group=g, unit="episodes", rows=[Cell(label="Episodes", value=len(tr), children=ids(tr[ID]))],
+                     group=g, unit="episodes", rows=[Cell(label="Episodes", value=len(tr), children=d.names(r, tr["child"].to_numpy()))],
                      note="Summarised separately, not in the ICPC count" if not INCLUDE_TRANSFER_IN_ICPCS else "Included in the ICPC count"),
     ]
     # D1-D7: child protection plans
     p = d.plans(r, "", y)
     g = "Child protection plans"
-    st = p[p["started_in_year"]]
-    op = p[p["open_at_end"]].drop_duplicates(ID, keep="last")
-    en = p[p["ended_in_year"]].copy()
-    en["duration"] = _span_band(en["CPPstartDate_date"], en["CPPendDate_date"])
-    sec = st.copy()
-    sec["second"] = sec["previous_plan"].map({True: "Second or subsequent plan", False: "First plan"})
+    st = p[p["started_in_year"].to_numpy()]
+    op = p[p["open_at_end"].to_numpy()]
+    op = op.iloc[d.last_per_child(op["child"].to_numpy())]
+    en = p[p["ended_in_year"].to_numpy()]
     out += [
-        breakdown("cpp_started_initial", "Plans starting in the year by initial category of abuse", g, st, "InitialCategoryOfAbuse", ID,
-                  count_rows=True, unit="plans", labels=_labels("InitialCategoryOfAbuse", st["InitialCategoryOfAbuse"].dropna().unique())),
-        breakdown("cpp_open_latest", "Children on a plan at 31 March by latest category of abuse", g, op, "LatestCategoryOfAbuse", ID,
-                  labels=_labels("LatestCategoryOfAbuse", op["LatestCategoryOfAbuse"].dropna().unique()),
-                  note="MUL (multiple) children are counted once."),
-        breakdown("cpp_open_initial", "Children on a plan at 31 March by initial category of abuse", g, op, "InitialCategoryOfAbuse", ID,
-                  labels=_labels("InitialCategoryOfAbuse", op["InitialCategoryOfAbuse"].dropna().unique())),
-        breakdown("cpp_second", "Plans starting in the year: first or second/subsequent", g, sec, "second", ID, count_rows=True,
+        breakdown("cpp_started_initial", "Plans starting in the year by initial category of abuse", g, st["InitialCategoryOfAbuse"],
+                  who(st), count_rows=True, unit="plans", labels=_labels("InitialCategoryOfAbuse")),
+        breakdown("cpp_open_latest", "Children on a plan at 31 March by latest category of abuse", g, op["LatestCategoryOfAbuse"],
+                  who(op), labels=_labels("LatestCategoryOfAbuse"), note="MUL (multiple) children are counted once."),
+        breakdown("cpp_open_initial", "Children on a plan at 31 March by initial category of abuse", g, op["InitialCategoryOfAbuse"],
+                  who(op), labels=_labels("InitialCategoryOfAbuse")),
+        breakdown("cpp_second", "Plans starting in the year: first or second/subsequent", g,
+                  np.where(st["previous_plan"], "Second or subsequent plan", "First plan"), who(st), count_rows=True,
                   unit="plans", order=["First plan", "Second or subsequent plan"],
                   note="Second or subsequent = NumberOfPreviousCPP > 0 or an earlier plan in this or last year's census, however long ago."),
-        breakdown("cpp_ended_duration", "Plans ending in the year by duration", g, en, "duration", ID, order=_SPAN_NAMES,
+        breakdown("cpp_ended_duration", "Plans ending in the year by duration", g,
+                  _span_band(en["CPPstartDate_date"], en["CPPendDate_date"]), who(en), order=_SPAN_NAMES,
                   count_rows=True, unit="plans"),
     ]
     return out
@@ -334,18 +354,22 @@ def tables(r) -> list[PreviewTable]:
 def warnings(r) -> list[Cell]:
     y = r.year
     a = d.assessments(r, "", y)
-    neg = a[a["completed_in_year"] & d._flag(a["working_days"] < 0)]
     s = d.section47(r, "", y)
-    before = s[s["icpc_in_year"] & d._flag(s["DateOfInitialCPC_date"] < s["S47ActualStartDate_date"])]
     e = d.cin_episodes(r, "", y)
-    bad = e[e["CINreferralDate"].notna() & e["CINreferralDate_date"].isna()]
-    out = [Cell(label="Assessments authorised before they started: left out of the duration figures", value=len(neg), children=ids(neg[ID])),
-           Cell(label="Conferences before their section 47 started: counted as ICPCs, left out of durations", value=len(before), children=ids(before[ID])),
-           Cell(label="Episodes whose referral date is not a date: left out", value=len(bad), children=ids(bad[ID]))]
+    checks = [
+        ("Assessments authorised before they started: left out of the duration figures",
+         a["child"].to_numpy()[a["completed_in_year"].to_numpy() & (a["working_days"].to_numpy() < 0)]),
+        ("Conferences before their section 47 started: counted as ICPCs, left out of durations",
+         s["child"].to_numpy()[s["icpc_in_year"].to_numpy()
+                               & (s["DateOfInitialCPC_date"].to_numpy() < s["S47ActualStartDate_date"].to_numpy())]),
+        ("Episodes whose referral date is not a date: left out",
+         e["child"].to_numpy()[Text(e["CINreferralDate"]).given() & np.isnat(e["CINreferralDate_date"].to_numpy())]),
+    ]
     if not r.has("CINdetails" + LAST):
         refs = _re_referrals(r, "", y)
-        out.append(Cell(label="Re-referrals counted from this census only (no previous census given): provisional",
-                        value=int(refs["re_referral"].sum()), children=ids(refs.loc[refs["re_referral"], ID])))
+        checks.append(("Re-referrals counted from this census only (no previous census given): provisional",
+                       refs["child"].to_numpy()[refs["re_referral"].to_numpy()]))
+    out = [Cell(label=label, value=len(rows), children=d.names(r, rows)) for label, rows in checks]
     return [w for w in out if w.value]
 
 

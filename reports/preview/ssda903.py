@@ -27,9 +27,13 @@ Headline definitions (the label of each measure says the same in the report):
 
 from __future__ import annotations
 
+from functools import cache
+
+import numpy as np
 import pandas as pd
 
-from reports.preview import Cell, Measure, age_band, bands, breakdown, ids
+from reports.preview import Cell, Measure, PreviewTable, age_band, bands, breakdown
+from validator.derive import birthday as birthday_on
 from validator.derive import preview as d
 from validator.spec import spec
 
@@ -73,122 +77,108 @@ CONFIDENCE = {"started_in_year": "inferred", "ceased_in_year": "inferred", "thre
               "missing_or_away_children": "inferred", "care_leavers_17_to_21": "inferred"}
 
 
-def _label(field: str):
-    labels = spec("ssda903").labels
-    return lambda code: f"{code}: {labels[(field, code)]}" if labels.get((field, code)) else code
-
-
-def _code_labels(field: str, codes) -> dict:
-    f = _label(field)
-    return {c: f(c) for c in codes}
+@cache
+def _labels(field: str) -> dict[str, str]:
+    """Category labels of a field's codes: "code: DfE's label"."""
+    return {code: f"{code}: {text}" for (f, code), text in spec("ssda903").labels.items() if f == field and text}
 
 
 # ------------------------------------------------------------------ building blocks per year
+# Row sets are positions in validator.derive.preview.episodes_903 (or in the table they come from);
+# children are codes of d.child_ids (d.names lists them).
+
+
+def _codes(r, suffix, year) -> np.ndarray:
+    return d.episodes_903(r, suffix, year)["child"].to_numpy()
 
 
 @d._cached
-def _cla_end(r, suffix, year) -> pd.DataFrame:
-    """One row per child looked after at 31 March: its 31 March episode (latest DECOM when several are open)."""
+def _cla_end(r, suffix, year) -> np.ndarray:
+    """Each child's 31 March episode (latest DECOM when several are open)."""
     e = d.episodes_903(r, suffix, year)
-    o = e[e["open_at_end"]].copy()
-    o["row"] = o.index
-    o = o.sort_values("DECOM_date", kind="stable", na_position="first")  # row order kept on ties
-    o = o.drop_duplicates("CHILD", keep="last")  # the latest DECOM of each child
-    return o.set_index("CHILD", drop=False)
+    return d.one_per_child(_codes(r, suffix, year), e["DECOM_date"].to_numpy(),
+                           np.flatnonzero(e["open_at_end"].to_numpy()), keep="last")
 
 
 @d._cached
-def _period_starts(r, suffix, year) -> pd.DataFrame:
+def _period_starts(r, suffix, year) -> np.ndarray:
     e = d.episodes_903(r, suffix, year)
-    s = e[e["period_first"] & d.in_window(e["DECOM_date"], year.start, year.end)].copy()
-    s["row"] = s.index
-    return s.sort_values(["CHILD", "DECOM_date", "row"], kind="stable")
+    return np.flatnonzero(e["period_first"].to_numpy() & d.between(e["DECOM_date"].to_numpy(), year.start, year.end))
 
 
 @d._cached
-def _cessations(r, suffix, year) -> pd.DataFrame:
+def _cessations(r, suffix, year) -> np.ndarray:
     """Period-ending episodes (REC not X1) with DEC in the year."""
     e = d.episodes_903(r, suffix, year)
-    c = e[e["period"].notna() & e["DEC"].notna() & ~d._flag(e["REC"].eq("X1"))
-          & d.in_window(e["DEC_date"], year.start, year.end)].copy()
-    c["row"] = c.index
-    return c.sort_values(["CHILD", "DEC_date", "row"], kind="stable")
+    return np.flatnonzero(e["in_period"].to_numpy() & ~e["dec_blank"].to_numpy() & ~e["rec_x1"].to_numpy()
+                          & d.between(e["DEC_date"].to_numpy(), year.start, year.end))
 
 
 @d._cached
 def _care_leavers(r, suffix, year) -> pd.DataFrame:
-    """OC3 rows (first per child) in the cohort, with age (at the birthday in the year)."""
+    """OC3 rows (first per child) in the cohort, with child (code) and age (at the birthday in the year)."""
     o = r.table("OC3" + suffix)
-    o = o[o["CHILD"].notna()].drop_duplicates("CHILD").copy()
-    kids = d.children_903(r, suffix, year)
-    dob = o["DOB_date"].fillna(d.lookup(kids["DOB_date"], o["CHILD"]) if len(kids) else o["DOB_date"])
-    o["age"] = d.age(dob, year.end)
+    child = d.child_codes(r, o["CHILD"])
+    first = d.first_per_child(child)
+    o, child = o.iloc[first], child[first]
+    dob = o["DOB_date"].to_numpy()
+    dob = np.where(np.isnat(dob), d.children_903(r, suffix, year)["DOB_date"].to_numpy()[child], dob)
+    age = d.age(dob, year.end)
     lo, hi = CARE_LEAVER_AGES
-    in_ages = ~d._flag((o["age"] < lo) | (o["age"] > hi))  # age unknown: kept (the LA listed the child)
-    excluded = d._flag(o["IN_TOUCH"].isin(CARE_LEAVER_EXCLUDED_IN_TOUCH))
-    sb_only = o["CHILD"].isin(d.short_break_only(r, suffix, year)) & ~o["CHILD"].isin(_has_other_episodes(r, suffix, year))
-    # still looked after on the 17th/18th birthday
+    in_ages = ~((age < lo) | (age > hi))  # age unknown: kept (the LA listed the child)
+    excluded = d.is_in(o["IN_TOUCH"], CARE_LEAVER_EXCLUDED_IN_TOUCH)
     e = d.episodes_903(r, suffix, year)
-    young = o[o["age"].isin(CARE_LEAVER_STILL_LOOKED_AFTER_AGES)][["CHILD", "age"]].copy()
-    e = e[e["usable"] & ~e["short_break"] & e["CHILD"].isin(young["CHILD"])][["CHILD", "DECOM_date", "DEC_date", "dec_blank"]]
-    young["bday"] = _birthday(pd.to_datetime(dob[young.index]), young["age"])
-    m = young.merge(e, on="CHILD")
-    on = m[d._flag((m["DECOM_date"] <= m["bday"]) & (m["dec_blank"] | (m["DEC_date"] > m["bday"])))]
-    still = o["CHILD"].isin(on["CHILD"])
-    o["in_cohort"] = in_ages & ~excluded & ~sb_only & ~still
-    return o[o["in_cohort"]]
+    has_other_episodes = d.per_child(r, _codes(r, suffix, year), ~e["short_break"].to_numpy())
+    sb_only = d.short_break_only(r, suffix, year)[child] & ~has_other_episodes[child]
+    keep = in_ages & ~excluded & ~sb_only & ~_still_looked_after(r, suffix, year, child, dob, age)
+    return o[keep].assign(child=child[keep], age=age[keep])
 
 
-def _has_other_episodes(r, suffix, year) -> pd.Index:
+def _still_looked_after(r, suffix, year, child: np.ndarray, dob: np.ndarray, age: np.ndarray) -> np.ndarray:
+    """Whether each care leaver (codes `child`) aged 17 or 18 had a non-V3/V4 episode open on that
+    birthday."""
+    birthday = np.full(len(d.child_ids(r).categories), np.datetime64("NaT"), dtype="datetime64[ns]")
+    for a in CARE_LEAVER_STILL_LOOKED_AFTER_AGES:  # a handful of ages, not rows
+        young = age == a
+        birthday[child[young]] = birthday_on(pd.Series(dob[young]), a).to_numpy()
     e = d.episodes_903(r, suffix, year)
-    return pd.Index(e.loc[~e["short_break"], "CHILD"].dropna().unique())
-
-
-def _birthday(dob: pd.Series, age: pd.Series) -> pd.Series:
-    """The `age`-th birthday; 29 February births have it on 1 March in common years (as age_at counts)."""
-    out = pd.Series(pd.NaT, index=dob.index, dtype="datetime64[ns]")
-    for a in age.dropna().unique():  # a handful of distinct ages, not rows
-        sel = age == a
-        day = dob[sel] + pd.DateOffset(years=int(a))
-        leap = (dob[sel].dt.month == 2) & (dob[sel].dt.day == 29) & (day.dt.day == 28)
-        out[sel] = day.where(~leap, day + pd.Timedelta(days=1))
-    return out
+    kid = _codes(r, suffix, year)
+    ok = e["usable"].to_numpy() & ~e["short_break"].to_numpy()
+    b = np.append(birthday, np.datetime64("NaT"))[kid]  # a blank child (-1) takes the last
+    on = ok & (e["DECOM_date"].to_numpy() <= b) & (e["dec_blank"].to_numpy() | (e["DEC_date"].to_numpy() > b))
+    return d.per_child(r, kid, on)[child]
 
 
 @d._cached
 def _missing(r, suffix, year) -> pd.DataFrame:
+    """Missing rows whose incident overlaps the year, with child (code)."""
     m = r.table("Missing" + suffix)
-    m = m[m["CHILD"].notna()]
-    overlap = d._flag((m["MIS_START_date"] <= year.end) & (m["MIS_END"].isna() | (m["MIS_END_date"] >= year.start)))
-    m = m[overlap].copy()
+    child = d.child_codes(r, m["CHILD"])
+    rows = np.flatnonzero((child >= 0) & (m["MIS_START_date"].to_numpy() <= np.datetime64(year.end))
+                          & (m["MIS_END"].isna().to_numpy() | (m["MIS_END_date"].to_numpy() >= np.datetime64(year.start))))
     if MISSING_EXCLUDES_SHORT_BREAK_ONLY:
-        m = m[~m["CHILD"].isin(d.short_break_only(r, suffix, year))]
-    return m
+        rows = rows[~d.short_break_only(r, suffix, year)[child[rows]]]
+    return m.iloc[rows].assign(child=child[rows])
 
 
 # ------------------------------------------------------------------ headline measures
 
 
 def measures(r, suffix: str, year) -> list[Measure]:
-    cla = _cla_end(r, suffix, year)
-    cla_ids = ids(cla["CHILD"])
-    starts = _period_starts(r, suffix, year)
+    e = d.episodes_903(r, suffix, year)
+    child = _codes(r, suffix, year)
+    cla = child[_cla_end(r, suffix, year)]
     ceases = _cessations(r, suffix, year)
-    adopted = ceases[d._flag(ceases["REC"].isin(d.ADOPTED))]
-    cla12 = d.continuously_looked_after(r, suffix, year)
-    leavers = _care_leavers(r, suffix, year)
-    missing = _missing(r, suffix, year)
     places = d.placements_in_year(r, suffix, year)
-    three = places[(places >= 3) & places.index.isin(cla["CHILD"])]
     values = {
-        "cla_at_31_march": (cla_ids, None),
-        "started_in_year": (ids(starts["CHILD"]), None),
-        "ceased_in_year": (ids(ceases["CHILD"]), None),
-        "adopted_in_year": (ids(adopted["CHILD"]), None),
-        "continuously_looked_after_12_months": (ids(cla12), None),
-        "care_leavers_17_to_21": (ids(leavers["CHILD"]), None),
-        "missing_or_away_children": (ids(missing["CHILD"]), None),
-        "three_or_more_placements": (ids(three.index), len(cla_ids)),
+        "cla_at_31_march": (d.names(r, cla), None),
+        "started_in_year": (d.names(r, child[_period_starts(r, suffix, year)]), None),
+        "ceased_in_year": (d.names(r, child[ceases]), None),
+        "adopted_in_year": (d.names(r, child[ceases[d.is_in(e["REC"], d.ADOPTED)[ceases]]]), None),
+        "continuously_looked_after_12_months": (d.names(r, np.flatnonzero(d.continuously_looked_after(r, suffix, year))), None),
+        "care_leavers_17_to_21": (d.names(r, _care_leavers(r, suffix, year)["child"].to_numpy()), None),
+        "missing_or_away_children": (d.names(r, _missing(r, suffix, year)["child"].to_numpy()), None),
+        "three_or_more_placements": (d.names(r, cla[places[cla] >= 3]), len(cla)),
     }
     return [Measure(id=k, label=LABELS[k], value=len(kids), children=kids, denominator=den,
                     definition=DEFINITIONS[k], group=GROUPS[k], confidence=CONFIDENCE.get(k, "confirmed"))
@@ -200,163 +190,158 @@ def measures(r, suffix: str, year) -> list[Measure]:
 
 def tables(r) -> list:
     y = r.year
+    e = d.episodes_903(r, "", y)
+    child = _codes(r, "", y)
     kids = d.children_903(r, "", y)
+
+    def col(name: str, rows: np.ndarray) -> np.ndarray:  # an episodes column at these rows
+        return e[name].to_numpy()[rows]
+
+    def kid(name: str, codes: np.ndarray) -> np.ndarray:  # a children_903 column for these children
+        return kids[name].to_numpy()[codes]
+
     out = []
     # A1/A2/S1: looked after at 31 March
     cla = _cla_end(r, "", y)
-    c = cla[["CHILD", "LS", "PLACE", "PLACE_PROVIDER", "period_cin"]].copy()
-    c["age"] = age_band(d.lookup(kids["age_end"], c["CHILD"]))
-    c["SEX"] = d.lookup(kids["SEX"], c["CHILD"])
-    c["ETHNIC"] = d.lookup(kids["ETHNIC"], c["CHILD"])
-    c["UASC"] = d.lookup(kids["uasc_end"], c["CHILD"]).map({True: "UASC", False: "Not UASC"})
-    loc = _location(r, cla)
-    c["locality"], c["distance"] = loc["locality"], loc["distance"]
+    c = child[cla]
+    who = d.as_children(r, c)
+    locality, distance = _location(r, e.index[cla])
     g = "Looked after at 31 March"
     out += [
-        breakdown("cla_age", "Looked after at 31 March by age", g, c, "age", "CHILD", order=_AGE_ORDER),
-        breakdown("cla_sex", "Looked after at 31 March by sex", g, c, "SEX", "CHILD", labels=_code_labels("SEX", c["SEX"].dropna().unique())),
-        breakdown("cla_ethnic", "Looked after at 31 March by ethnicity", g, c, "ETHNIC", "CHILD", labels=_code_labels("ETHNIC", c["ETHNIC"].dropna().unique())),
-        breakdown("cla_need", "Looked after at 31 March by category of need (at the start of the period of care)", g, c, "period_cin", "CHILD", labels=_code_labels("CIN", c["period_cin"].dropna().unique())),
-        breakdown("cla_ls", "Looked after at 31 March by legal status", g, c, "LS", "CHILD", labels=_code_labels("LS", c["LS"].dropna().unique())),
-        breakdown("cla_place", "Looked after at 31 March by placement type", g, c, "PLACE", "CHILD", labels=_code_labels("PLACE", c["PLACE"].dropna().unique())),
-        breakdown("cla_provider", "Looked after at 31 March by placement provider", g, c, "PLACE_PROVIDER", "CHILD", labels=_code_labels("PLACE_PROVIDER", c["PLACE_PROVIDER"].dropna().unique())),
-        breakdown("cla_locality", "Looked after at 31 March by placement locality", g, c, "locality", "CHILD",
+        breakdown("cla_age", "Looked after at 31 March by age", g, age_band(kid("age_end", c)), who, order=_AGE_ORDER),
+        breakdown("cla_sex", "Looked after at 31 March by sex", g, kid("SEX", c), who, labels=_labels("SEX")),
+        breakdown("cla_ethnic", "Looked after at 31 March by ethnicity", g, kid("ETHNIC", c), who, labels=_labels("ETHNIC")),
+        breakdown("cla_need", "Looked after at 31 March by category of need (at the start of the period of care)", g,
+                  col("period_cin", cla), who, labels=_labels("CIN")),
+        breakdown("cla_ls", "Looked after at 31 March by legal status", g, col("LS", cla), who, labels=_labels("LS")),
+        breakdown("cla_place", "Looked after at 31 March by placement type", g, col("PLACE", cla), who, labels=_labels("PLACE")),
+        breakdown("cla_provider", "Looked after at 31 March by placement provider", g, col("PLACE_PROVIDER", cla), who,
+                  labels=_labels("PLACE_PROVIDER")),
+        breakdown("cla_locality", "Looked after at 31 March by placement locality", g, locality, who,
                   note="Inside/outside the LA from the placement postcode (needs --la and the postcode directory)."),
-        breakdown("cla_distance", "Looked after at 31 March by distance between home and placement", g, c, "distance", "CHILD",
+        breakdown("cla_distance", "Looked after at 31 March by distance between home and placement", g, distance, who,
                   order=[f"{DISTANCE_MILES} miles or less", f"Over {DISTANCE_MILES} miles"],
                   note="Blank for most UASC (no home postcode): shown as not known."),
-        breakdown("cla_uasc", "Looked after at 31 March: unaccompanied asylum-seeking children", g, c, "UASC", "CHILD", order=["UASC", "Not UASC"]),
+        breakdown("cla_uasc", "Looked after at 31 March: unaccompanied asylum-seeking children", g,
+                  np.where(kid("uasc_end", c), "UASC", "Not UASC"), who, order=["UASC", "Not UASC"]),
     ]
-    # C1: started
-    s = _period_starts(r, "", y).drop_duplicates("CHILD", keep="first").copy()
-    s["age"] = age_band(d.age(d.lookup(kids["DOB_date"], s["CHILD"]), s["DECOM_date"]))
+    # C1: started (first start)
+    decom, dec = e["DECOM_date"].to_numpy(), e["DEC_date"].to_numpy()
+    s = d.one_per_child(child, decom, _period_starts(r, "", y), keep="first")
+    who = d.as_children(r, child[s])
     g = "Flows in the year"
     out += [
-        breakdown("started_age", "Started to be looked after by age on starting", g, s, "age", "CHILD", order=_AGE_ORDER,
+        breakdown("started_age", "Started to be looked after by age on starting", g,
+                  age_band(d.age(kid("DOB_date", child[s]), decom[s])), who, order=_AGE_ORDER,
                   note="A child starting twice in the year is counted once (first start)."),
-        breakdown("started_need", "Started to be looked after by category of need", g, s, "CIN", "CHILD", labels=_code_labels("CIN", s["CIN"].dropna().unique())),
-        breakdown("started_ls", "Started to be looked after by legal status on starting", g, s, "LS", "CHILD", labels=_code_labels("LS", s["LS"].dropna().unique())),
+        breakdown("started_need", "Started to be looked after by category of need", g, col("CIN", s), who, labels=_labels("CIN")),
+        breakdown("started_ls", "Started to be looked after by legal status on starting", g, col("LS", s), who, labels=_labels("LS")),
     ]
     # D1: ceased (last cessation)
-    ce = _cessations(r, "", y).drop_duplicates("CHILD", keep="last").copy()
-    age = d.age(d.lookup(kids["DOB_date"], ce["CHILD"]), ce["DEC_date"])
-    ce["age"] = bands(age, [0, 1, 5, 10, 16, 17, 18, 200], ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16", "17", "18 and over"])
-    days = (ce["DEC_date"] - ce["period_start"]).dt.days
-    ce["duration"] = bands(days, *_DURATION)
-    ce.loc[ce["period_truncated"], "duration"] = "Started before the history in the file"
+    ceases = _cessations(r, "", y)
+    ce = d.one_per_child(child, dec, ceases, keep="last")
+    who = d.as_children(r, child[ce])
+    days = np.floor((dec[ce] - col("period_start", ce)) / np.timedelta64(1, "D"))
+    duration = np.where(col("period_truncated", ce), "Started before the history in the file", bands(days, *_DURATION))
     out += [
-        breakdown("ceased_reason", "Ceased to be looked after by reason", g, ce, "REC", "CHILD", labels=_code_labels("REC", ce["REC"].dropna().unique()),
+        breakdown("ceased_reason", "Ceased to be looked after by reason", g, col("REC", ce), who, labels=_labels("REC"),
                   note="A child ceasing twice in the year is counted once (last cessation)."),
-        breakdown("ceased_age", "Ceased to be looked after by age on ceasing", g, ce, "age", "CHILD",
-                  order=["Under 1", "1 to 4", "5 to 9", "10 to 15", "16", "17", "18 and over"]),
-        breakdown("ceased_duration", "Ceased to be looked after by duration of the period of care", g, ce, "duration", "CHILD",
+        breakdown("ceased_age", "Ceased to be looked after by age on ceasing", g,
+                  bands(d.age(kid("DOB_date", child[ce]), dec[ce]), *_CEASED_AGE), who, order=_CEASED_AGE[1]),
+        breakdown("ceased_duration", "Ceased to be looked after by duration of the period of care", g, duration, who,
                   order=_DURATION[1],
                   note="Durations of periods that began before the file's first episode cannot be known without earlier returns."),
     ]
-    # E1: adopted / SGO
-    last = _cessations(r, "", y)
-    ad = last[d._flag(last["REC"].isin(d.ADOPTED + d.SGO))].copy()
-    ad["order"] = ad["REC"].isin(d.ADOPTED).map({True: "Adopted (E11, E12)", False: "Special guardianship order (E43-E48)"})
-    ad["SEX"] = d.lookup(kids["SEX"], ad["CHILD"])
+    # E1: adopted / SGO (every cessation)
+    adopted = d.is_in(e["REC"], d.ADOPTED)
+    ad = ceases[d.is_in(e["REC"], d.ADOPTED + d.SGO)[ceases]]
+    ad_only = ad[adopted[ad]]
     out += [
-        breakdown("adopted_sgo", "Adopted and special guardianship orders", g, ad, "order", "CHILD",
-                  order=["Adopted (E11, E12)", "Special guardianship order (E43-E48)"]),
-        breakdown("adopted_sex", "Adopted during the year by sex", g, ad[ad["REC"].isin(d.ADOPTED)], "SEX", "CHILD",
-                  labels=_code_labels("SEX", ad["SEX"].dropna().unique())),
+        breakdown("adopted_sgo", "Adopted and special guardianship orders", g,
+                  np.where(adopted[ad], "Adopted (E11, E12)", "Special guardianship order (E43-E48)"),
+                  d.as_children(r, child[ad]), order=["Adopted (E11, E12)", "Special guardianship order (E43-E48)"]),
+        breakdown("adopted_sex", "Adopted during the year by sex", g, kid("SEX", child[ad_only]), d.as_children(r, child[ad_only]),
+                  labels=_labels("SEX")),
     ]
     # O1: OC2 cohort and outcomes
-    out.append(_oc2_table(r, cla))
+    out.append(_oc2_table(r, c))
     # F1: care leavers
-    cl = _care_leavers(r, "", y).copy()
-    cl["age_group"] = bands(cl["age"], [17, 18, 19, 22], ["17", "18", "19 to 21"])
-    cl["activity"] = _activity(cl["ACTIV"])
-    cl["accommodation"] = cl["ACCOM"].astype("string").str[-1].map({"1": "Suitable", "2": "Not suitable"})
+    cl = _care_leavers(r, "", y)
+    who = d.as_children(r, cl["child"].to_numpy())
     g = "Care leavers (OC3)"
     out += [
-        breakdown("leavers_age", "Care leavers by age", g, cl, "age_group", "CHILD", order=["17", "18", "19 to 21"]),
-        breakdown("leavers_in_touch", "Care leavers by whether in touch", g, cl, "IN_TOUCH", "CHILD", labels=_code_labels("IN_TOUCH", cl["IN_TOUCH"].dropna().unique())),
-        breakdown("leavers_activity", "Care leavers by activity", g, cl, "activity", "CHILD",
+        breakdown("leavers_age", "Care leavers by age", g, bands(cl["age"], [17, 18, 19, 22], ["17", "18", "19 to 21"]),
+                  who, order=["17", "18", "19 to 21"]),
+        breakdown("leavers_in_touch", "Care leavers by whether in touch", g, cl["IN_TOUCH"], who, labels=_labels("IN_TOUCH")),
+        breakdown("leavers_activity", "Care leavers by activity", g, _activity(cl["ACTIV"]), who,
                   order=["In education, employment or training", "Not in education, employment or training"],
                   note="ACTIV F*/P* = in EET, G4-G6 = NEET [C code lists]."),
-        breakdown("leavers_accommodation", "Care leavers by suitability of accommodation", g, cl, "accommodation", "CHILD",
+        breakdown("leavers_accommodation", "Care leavers by suitability of accommodation", g,
+                  cl["ACCOM"].astype("string").str[-1].map({"1": "Suitable", "2": "Not suitable"}), who,
                   order=["Suitable", "Not suitable"], note="ACCOM second character 1 = suitable, 2 = not suitable [V]."),
     ]
     # G1: missing
-    m = _missing(r, "", y).copy()
+    m = _missing(r, "", y)
+    who = d.as_children(r, m["child"].to_numpy())
     g = "Missing and away"
-    m["open_at_end"] = m["MIS_END"].isna().map({True: "Still missing or away at 31 March", False: "Returned"})
     out += [
-        breakdown("missing_type", "Missing and away incidents by type", g, m, "MISSING", "CHILD", count_rows=True, unit="incidents",
-                  labels=_code_labels("MISSING", m["MISSING"].dropna().unique()),
-                  note="Many LAs record every incident as M, so the split is unreliable."),
-        breakdown("missing_children_type", "Children missing or away by type of incident", g, m, "MISSING", "CHILD", total=True,
-                  labels=_code_labels("MISSING", m["MISSING"].dropna().unique()), note="A child with both kinds appears in both rows."),
-        breakdown("missing_at_end", "Incidents still open at 31 March", g, m, "open_at_end", "CHILD", count_rows=True, unit="incidents"),
+        breakdown("missing_type", "Missing and away incidents by type", g, m["MISSING"], who, count_rows=True,
+                  unit="incidents", labels=_labels("MISSING"), note="Many LAs record every incident as M, so the split is unreliable."),
+        breakdown("missing_children_type", "Children missing or away by type of incident", g, m["MISSING"], who,
+                  labels=_labels("MISSING"), note="A child with both kinds appears in both rows."),
+        breakdown("missing_at_end", "Incidents still open at 31 March", g,
+                  np.where(m["MIS_END"].isna(), "Still missing or away at 31 March", "Returned"), who,
+                  count_rows=True, unit="incidents"),
     ]
     # H1/H4: placement stability and reasons for change
-    places = d.placements_in_year(r, "", y)
-    p = cla[["CHILD"]].copy()
-    n = d.lookup(places, p["CHILD"])
-    p["placements"] = bands(n, [1, 2, 3, 100000], ["1", "2", "3 or more"])
     g = "Placement stability"
-    out.append(breakdown("stability", "Looked after at 31 March by number of placements in the year", g, p, "placements", "CHILD",
-                         order=["1", "2", "3 or more"], note=MOVE_IN_TEMPORARY_NOTE + "."))
-    e = d.episodes_903(r, "", y)
-    nxt = e[e["placement_change"] & d.in_window(e["DECOM_date"], y.start, y.end)]
-    ending = _ending_before(e, nxt)
-    out.append(breakdown("placement_change_reason", "Reasons for placement change (ending placement)", g, ending,
-                         "REASON_PLACE_CHANGE", "CHILD", count_rows=True, unit="placement changes",
-                         labels=_code_labels("REASON_PLACE_CHANGE", ending["REASON_PLACE_CHANGE"].dropna().unique())))
+    out.append(breakdown("stability", "Looked after at 31 March by number of placements in the year", g,
+                         bands(d.placements_in_year(r, "", y)[c], [1, 2, 3, 100000], ["1", "2", "3 or more"]),
+                         d.as_children(r, c), order=["1", "2", "3 or more"], note=MOVE_IN_TEMPORARY_NOTE + "."))
+    # the episode each counted placement change in the year ends: the one it continues
+    ending = col("previous", np.flatnonzero(e["placement_change"].to_numpy() & d.between(decom, y.start, y.end)))
+    out.append(breakdown("placement_change_reason", "Reasons for placement change (ending placement)", g,
+                         col("REASON_PLACE_CHANGE", ending), d.as_children(r, child[ending]), count_rows=True,
+                         unit="placement changes", labels=_labels("REASON_PLACE_CHANGE")))
     # V3/V4 only
-    sb = pd.DataFrame({"CHILD": list(d.short_break_only(r, "", y))})
-    sb["kind"] = "Looked after only under short breaks (V3/V4)"
+    sb = np.flatnonzero(d.short_break_only(r, "", y))
     out.append(breakdown("short_breaks_only", "Children looked after only under short-break agreements (not in the figures above)",
-                         "Short breaks", sb, "kind", "CHILD", total=False))
+                         "Short breaks", np.full(len(sb), "Looked after only under short breaks (V3/V4)"),
+                         d.as_children(r, sb), total=False))
     return out
 
 
 _AGE_ORDER = ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
+_CEASED_AGE = ([0, 1, 5, 10, 16, 17, 18, 200], ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16", "17", "18 and over"])
 _DURATION = ([0, 7, 91, 183, 365, 730, 1826, 100000],
              ["Under 1 week", "1 week to under 3 months", "3 months to under 6 months", "6 months to under 1 year",
               "1 to under 2 years", "2 to under 5 years", "5 years and over"])
 
 
-def _activity(activ: pd.Series) -> pd.Series:
+def _activity(activ: pd.Series) -> np.ndarray:
     a = activ.astype("string")
-    out = pd.Series(None, index=activ.index, dtype="object")
-    out[d._flag(a.str.match(r"^[FP]\d$"))] = "In education, employment or training"
-    out[d._flag(a.isin(["G4", "G5", "G6"]))] = "Not in education, employment or training"
-    return out
+    eet = d._flag(a.str.match(r"^[FP]\d$")).to_numpy()
+    neet = d.is_in(a, ["G4", "G5", "G6"])
+    return np.where(neet, "Not in education, employment or training",
+                    np.where(eet, "In education, employment or training", None))
 
 
-def _ending_before(e: pd.DataFrame, changes: pd.DataFrame) -> pd.DataFrame:
-    """The episode each counted placement change ends (the child's previous non-V3/V4 episode)."""
-    s = e[e["usable"] & ~e["short_break"]].copy()
-    s["row"] = s.index
-    s = s.sort_values(["CHILD", "DECOM_date", "row"], kind="stable")
-    s["next_row"] = s.groupby("CHILD", sort=False)["row"].shift(-1)
-    return s[s["next_row"].isin(changes.index)]
-
-
-def _location(r, cla: pd.DataFrame) -> pd.DataFrame:
-    """Locality (inside/outside the LA) and distance band of each 31 March episode, from the shared
-    placement derivation; "Not known" when postcodes or --la are not available."""
-    out = pd.DataFrame({"locality": None, "distance": None}, index=cla.index)
-    if not len(cla):
-        return out
+def _location(r, rows: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """Locality (inside/outside the LA) and distance band of the episodes with these labels, from the
+    shared placement derivation; blank ("Not known") when postcodes or --la are not available."""
+    blank = np.full(len(rows), None, dtype=object)
+    if not len(rows):
+        return blank, blank
     try:
         from validator.derive.ssda903_placement import placement
 
-        pl = placement(r).reindex(cla["row"].to_numpy())
-        pl.index = cla.index
-        out["locality"] = pl["PL_LOCATION"].map({"IN": "Inside the LA", "OUT": "Outside the LA"})
-        dist = pl["PL_DISTANCE"].astype("float64")
-        out["distance"] = pd.Series(None, index=cla.index, dtype="object")
-        out.loc[d._flag(dist <= DISTANCE_MILES), "distance"] = f"{DISTANCE_MILES} miles or less"
-        out.loc[d._flag(dist > DISTANCE_MILES), "distance"] = f"Over {DISTANCE_MILES} miles"
+        pl = placement(r).reindex(rows)
+        locality = pl["PL_LOCATION"].map({"IN": "Inside the LA", "OUT": "Outside the LA"}).to_numpy(dtype=object)
+        dist = pl["PL_DISTANCE"].to_numpy(dtype="float64", na_value=np.nan)
     except Exception:  # noqa: BLE001 - no postcode directory: the tables say "not known"
-        pass
-    return out
+        return blank, blank
+    return locality, np.where(dist <= DISTANCE_MILES, f"{DISTANCE_MILES} miles or less",
+                              np.where(dist > DISTANCE_MILES, f"Over {DISTANCE_MILES} miles", None))
 
 
 OC2_ITEMS = [("CONVICTED", "Convicted or given a youth caution (aged 10+)"), ("HEALTH_CHECK", "Health assessment up to date"),
@@ -368,49 +353,53 @@ OC2_ITEMS = [("CONVICTED", "Convicted or given a youth caution (aged 10+)"), ("H
              ("SDQ_SCORE", "SDQ score given (aged 4 to 16)")]
 
 
-def _oc2_table(r, cla: pd.DataFrame):
-    """OC2 cohort (continuously looked after 12 months and looked after at 31 March) and the number of
-    cohort children with each OC2 item = 1 (SDQ: a score given)."""
+def _oc2_table(r, cla: np.ndarray) -> PreviewTable:
+    """OC2 cohort (continuously looked after 12 months and looked after at 31 March: codes `cla`) and
+    the number of cohort children with each OC2 item = 1 (SDQ: a score given)."""
     y = r.year
-    kids = d.children_903(r, "", y)
-    cohort = pd.Index(d.continuously_looked_after(r, "", y)).intersection(pd.Index(cla["CHILD"]))
+    cohort = d.continuously_looked_after(r, "", y) & d.per_child(r, cla, np.ones(len(cla), dtype=bool))
     oc2 = r.table("OC2")
-    oc2 = oc2[oc2["CHILD"].isin(cohort)].drop_duplicates("CHILD")
-    rows = [Cell(label="Children in the OC2 cohort", value=len(cohort), children=ids(cohort))]
-    age = d.lookup(kids["age_end"], oc2["CHILD"])
+    child = d.child_codes(r, oc2["CHILD"])
+    rows = d.first_per_child(child)
+    rows = rows[cohort[child[rows]]]
+    oc2, child = oc2.iloc[rows], child[rows]
+    out = [Cell(label="Children in the OC2 cohort", value=int(cohort.sum()), children=d.names(r, np.flatnonzero(cohort)))]
+    age = d.children_903(r, "", y)["age_end"].to_numpy()[child]
     for col, label in OC2_ITEMS:
         if col == "SDQ_SCORE":
-            sel = oc2["SDQ_SCORE"].notna() & d._flag((age >= 4) & (age <= 16))
-        elif col == "CONVICTED":
-            sel = d._flag(oc2[col].eq("1")) & d._flag(age >= 10)
-        elif col == "HEALTH_ASSESSMENT":
-            sel = d._flag(oc2[col].eq("1")) & d._flag(age < 5)
+            sel = oc2["SDQ_SCORE"].notna().to_numpy() & (age >= 4) & (age <= 16)
         else:
-            sel = d._flag(oc2[col].eq("1"))
-        rows.append(Cell(label=label, value=int(oc2.loc[sel, "CHILD"].nunique()), children=ids(oc2.loc[sel, "CHILD"])))
+            sel = d.is_in(oc2[col], ["1"])
+            if col == "CONVICTED":
+                sel = sel & (age >= 10)
+            elif col == "HEALTH_ASSESSMENT":
+                sel = sel & (age < 5)
+        kids = d.names(r, child[sel])
+        out.append(Cell(label=label, value=len(kids), children=kids))
     score = oc2["SDQ_SCORE_num"] if "SDQ_SCORE_num" in oc2 else pd.Series(dtype=float)
     note = "Cohort = looked after continuously for 12 months and looked after at 31 March."
     if score.notna().any():
         note += f" Average SDQ score: {score.mean():.1f}."
-    from reports.preview import PreviewTable
     return PreviewTable(id="oc2_outcomes", title="Outcomes for children looked after for 12 months (OC2)",
-                        group="Outcomes (OC2)", rows=rows, note=note, dimension="item")
+                        group="Outcomes (OC2)", rows=out, note=note, dimension="item")
 
 
 def warnings(r) -> list[Cell]:
     """Edge cases to look at before trusting the figures."""
     y = r.year
     e = d.episodes_903(r, "", y)
-    on_end = e[~e["short_break"] & d._flag(e["DEC_date"].eq(y.end)) & ~d._flag(e["REC"].eq("X1"))]
-    out = [Cell(label="Ceased on 31 March (REC not X1): counted as ceased, not as looked after at 31 March; "
-                      "DfE's treatment is not confirmed", value=int(on_end["CHILD"].nunique()), children=ids(on_end["CHILD"]))]
-    trunc = _cessations(r, "", y)
-    trunc = trunc[trunc["period_truncated"]]
-    out.append(Cell(label="Ceased from a period that began before the first episode in the file: duration not known "
-                          "(history incomplete)", value=int(trunc["CHILD"].nunique()), children=ids(trunc["CHILD"])))
-    bad = e[e["CHILD"].notna() & (~e["usable"] | (e["DEC"].notna() & e["DEC_date"].isna()))]
-    out.append(Cell(label="Episodes with a DECOM or DEC that is not a date: left out where the date is needed",
-                    value=int(bad["CHILD"].nunique()), children=ids(bad["CHILD"])))
+    child = _codes(r, "", y)
+    short_break, dec = e["short_break"].to_numpy(), e["DEC_date"].to_numpy()
+    ceases = _cessations(r, "", y)
+    checks = [
+        ("Ceased on 31 March (REC not X1): counted as ceased, not as looked after at 31 March; DfE's treatment "
+         "is not confirmed", child[~short_break & (dec == np.datetime64(y.end)) & ~e["rec_x1"].to_numpy()]),
+        ("Ceased from a period that began before the first episode in the file: duration not known (history "
+         "incomplete)", child[ceases[e["period_truncated"].to_numpy()[ceases]]]),
+        ("Episodes with a DECOM or DEC that is not a date: left out where the date is needed",
+         child[~e["usable"].to_numpy() | (~e["dec_blank"].to_numpy() & np.isnat(dec))]),
+    ]
+    out = [Cell(label=label, value=len(kids), children=kids) for label, kids in ((a, d.names(r, c)) for a, c in checks)]
     return [w for w in out if w.value]
 
 

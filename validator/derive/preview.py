@@ -85,15 +85,16 @@ def _flag(s: pd.Series) -> pd.Series:
     return s.fillna(False).astype(bool)
 
 
-def age(dob: pd.Series, when) -> pd.Series:
+def age(dob, when) -> np.ndarray:
     """validator.derive.age_at (completed years by anniversary; a 29 February birthday is reached on
-    1 March in common years), safe on empty or all-missing inputs: float, NaN where unknown."""
-    dob = pd.to_datetime(dob, errors="coerce")
-    if isinstance(when, pd.Series):
-        when = pd.to_datetime(when, errors="coerce")
+    1 March in common years) of dates (Series or arrays; `when` a date or dates aligned with `dob`),
+    safe on empty or all-missing inputs: float, NaN where unknown."""
+    dob = pd.Series(pd.to_datetime(np.asarray(dob), errors="coerce"))
+    if isinstance(when, (pd.Series, np.ndarray)):
+        when = pd.Series(pd.to_datetime(np.asarray(when), errors="coerce"))
     if not len(dob):
-        return pd.Series(index=dob.index, dtype="float64")
-    return age_at(dob, when).astype("float64")
+        return np.zeros(0, dtype="float64")
+    return age_at(dob, when).to_numpy(dtype="float64")
 
 
 def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
@@ -106,228 +107,374 @@ def in_window(d: pd.Series, start, end) -> pd.Series:
     return _flag((d >= start) & (d <= end))
 
 
+def between(dates: np.ndarray, start, end) -> np.ndarray:
+    """start <= date <= end on a datetime64 array (NaT: False)."""
+    return (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
+
+
+class Text:
+    """A text column as integer codes, factorized once: a test of its values then looks at each distinct
+    value once instead of at every row (pandas' string operations cost several times a factorize)."""
+
+    def __init__(self, values: pd.Series):
+        self.codes, self.uniques = pd.factorize(values.to_numpy(dtype=object))  # blank -> -1
+
+    def given(self) -> np.ndarray:
+        return self.codes >= 0
+
+    def isin(self, wanted) -> np.ndarray:
+        return np.array([u in wanted for u in self.uniques] + [False])[self.codes]  # -1 (blank) takes False
+
+
+def is_in(values: pd.Series, wanted) -> np.ndarray:
+    """values.isin(wanted) as a numpy bool array (blank: False)."""
+    return Text(values).isin(wanted)
+
+
+# ====================================================================== children
+# Children are handled as integer codes: the position of the child's id in child_ids(r), the same in
+# every table and both years. A set of children is a bool array by code; a list of ids comes from
+# `names`.
+
+
+def display_order(values) -> pd.Index:
+    """The distinct ids among `values` as text (blank left out) in the order the preview lists children:
+    shorter ids first, then by text, so numeric ids read in numeric order."""
+    u = pd.unique(np.asarray(values, dtype=object))
+    u = u[~pd.isna(u)].astype(str)
+    u = u[u != ""]
+    return pd.Index(u[np.lexsort((u, np.char.str_len(u)))], dtype=object)
+
+
+def child_ids(r) -> pd.CategoricalDtype:
+    """Every child id (CHILD, or LAchildID for CIN) in the return's tables, this year's and last year's,
+    as a categorical dtype whose categories are in display order (display_order): a child's code is
+    its display rank."""
+    cache = r.__dict__.setdefault("_derived", {})
+    key = f"{__name__}.child_ids"
+    if key not in cache:
+        col = "LAchildID" if r.kind == "cin" else "CHILD"
+        frames = (r.table(k) for k in r.tables)
+        values = [f[col].to_numpy(dtype=object) for f in frames if col in f.columns]
+        cache[key] = pd.CategoricalDtype(display_order(np.concatenate(values) if values else []))
+    return cache[key]
+
+
+def child_codes(r, ids: pd.Series) -> np.ndarray:
+    """The code of each child id (text) in child_ids(r); -1 where blank."""
+    return child_ids(r).categories.get_indexer(pd.Index(ids.to_numpy(dtype=object), dtype=object))
+
+
+def as_children(r, codes: np.ndarray) -> pd.Categorical:
+    """Child ids from their codes (-1: blank), in the child_ids dtype."""
+    return pd.Categorical.from_codes(codes, dtype=child_ids(r))
+
+
+def distinct(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of an integer array, sorted (np.unique by sorting: numpy 2's np.unique hashes
+    integers, many times slower at these sizes)."""
+    codes = np.sort(codes)
+    keep = np.ones(len(codes), dtype=bool)
+    keep[1:] = codes[1:] != codes[:-1]
+    return codes[keep]
+
+
+def names(r, codes: np.ndarray) -> list[str]:
+    """The distinct child ids with these codes (blank left out), in display order."""
+    codes = distinct(codes)
+    return child_ids(r).categories[codes[codes >= 0]].tolist()
+
+
+def per_child(r, child: np.ndarray, flag: np.ndarray) -> np.ndarray:
+    """By child code: whether any of the rows of that child (codes `child`) has `flag`."""
+    out = np.zeros(len(child_ids(r).categories), dtype=bool)
+    out[child[flag & (child >= 0)]] = True
+    return out
+
+
+def first_per_child(child: np.ndarray) -> np.ndarray:
+    """Positions of each child's first row (blank children left out), in row order."""
+    order = np.argsort(child, kind="stable")
+    kid = child[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = kid[1:] != kid[:-1]
+    return np.sort(order[first & (kid >= 0)])
+
+
+def last_per_child(child: np.ndarray) -> np.ndarray:
+    """Positions of each child's last row, in row order; rows with a blank id (-1) count as one more
+    child, as DataFrame.drop_duplicates(keep="last") counts them."""
+    order = np.argsort(child, kind="stable")
+    kid = child[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = kid[1:] != kid[:-1]
+    return np.sort(order[last])
+
+
+def one_per_child(child: np.ndarray, date: np.ndarray, rows: np.ndarray, keep: str) -> np.ndarray:
+    """Of the positions `rows`, the one of each child (codes `child`) with the earliest (keep="first")
+    or latest (keep="last") `date`, a missing date counting as the earliest; ties go to the first (or
+    last) row. In child order."""
+    order = rows[np.lexsort((date[rows].view("int64"), child[rows]))]  # stable: row order on ties
+    kid = child[order]
+    edge = np.ones(len(order), dtype=bool)  # each child's first (or last) in that order
+    if keep == "first":
+        edge[1:] = kid[1:] != kid[:-1]
+    else:
+        edge[:-1] = kid[1:] != kid[:-1]
+    return order[edge]
+
+
+def _first_in_group(valid: np.ndarray, group_start: np.ndarray) -> np.ndarray:
+    """Per group of consecutive positions (a group begins where group_start is True): the position of
+    its first True in `valid`, -1 when it has none (as groupby "first", which skips missing values)."""
+    n = len(valid)
+    if not n:
+        return np.zeros(0, dtype=np.int64)
+    first = np.minimum.reduceat(np.where(valid, np.arange(n), n), np.flatnonzero(group_start))
+    return np.where(first < n, first, -1)
+
+
 # ====================================================================== SSDA903
 
 
 @_cached
 def episodes_903(r, suffix, year) -> pd.DataFrame:
-    """Every Episodes row (index = row label) with:
-    short_break, dec_blank, usable (CHILD and DECOM date given), in_year (overlaps the year),
+    """Every Episodes row (same index): its CHILD and child (code), DECOM_date, DEC_date, RNE, LS, CIN,
+    PLACE, PLACE_PROVIDER, REC and REASON_PLACE_CHANGE, and:
+    short_break, dec_blank, usable (CHILD and DECOM date given), rne_s (RNE S), rec_x1 (REC X1),
+    in_year (overlaps the year),
     open_at_end (open non-short-break episode at 31 March), and for usable non-short-break episodes
-    the period of care: period (id), period_first / period_last (bool), period_start, period_end
-    (DEC of its last episode, NaT while open), period_rec (REC of its last episode), period_cin
-    (category of need on its first episode), period_open,
-    period_truncated (the period's first episode is the child's first in the file and its RNE is not
-    S, i.e. it began before the file's history), new_placement (the episode starts a counted placement).
+    the period of care: in_period (the episode is in one), period_first (it starts one), period_start,
+    period_cin (the first category of need given in the period), period_truncated (the period's first
+    episode is the child's first in the file and the first RNE given in the period is not S, i.e. it
+    began before the file's history), previous (position of the episode this one continues, -1 for a
+    period's first), placement_change (a counted move within the period) and new_placement (the
+    episode starts a counted placement).
     """
     e = r.table("Episodes" + suffix)
-    start, end = year.start, year.end
-    cols = ["CHILD", "DECOM", "DECOM_date", "RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "DEC", "DEC_date",
-            "REC", "REASON_PLACE_CHANGE"]
-    out = e[[c for c in cols if c in e.columns]].copy()
-    out["short_break"] = _flag(out["LS"].isin(SHORT_BREAKS))
-    out["dec_blank"] = out["DEC"].isna()
-    out["usable"] = out["CHILD"].notna() & out["DECOM_date"].notna()
-    out["in_year"] = _flag((out["DECOM_date"] <= end) & (out["dec_blank"] | (out["DEC_date"] >= start)))
-    out["open_at_end"] = out["dec_blank"] & ~out["short_break"] & out["CHILD"].notna() & ~_flag(out["DECOM_date"] > end)
-    out["row"] = out.index
+    n = len(e)
+    child = child_codes(r, e["CHILD"])
+    decom, dec = e["DECOM_date"].to_numpy(), e["DEC_date"].to_numpy()
+    rne, rec, place = Text(e["RNE"]), Text(e["REC"]), Text(e["PLACE"])
+    rne_s, rec_x1 = rne.isin(["S"]), rec.isin(["X1"])
+    short_break = is_in(e["LS"], SHORT_BREAKS)
+    dec_blank = ~Text(e["DEC"]).given()
+    usable = (child >= 0) & ~np.isnat(decom)
 
-    s = out[out["usable"] & ~out["short_break"]].copy()
-    s["child_code"] = pd.factorize(s["CHILD"])[0]  # sort and group on integers, not text
-    s = s.sort_values(["child_code", "DECOM_date", "row"], kind="stable")
-    g = s.groupby("child_code", sort=False)
-    prev_rec = g["REC"].shift(1)
-    prev_dec = g["DEC_date"].shift(1)
-    prev_place = g["PLACE"].shift(1)
-    first_of_child = g.cumcount().eq(0)
-    continues = ~first_of_child & _flag(prev_rec.eq("X1"))
+    # periods of care: each child's usable non-short-break episodes in DECOM order (row order on ties)
+    rows = np.flatnonzero(usable & ~short_break)
+    rows = rows[np.lexsort((decom[rows], child[rows]))]
+    before = rows[np.maximum(np.arange(len(rows)) - 1, 0)]  # the episode before in that order
+    first_of_child = np.ones(len(rows), dtype=bool)
+    first_of_child[1:] = child[rows[1:]] != child[rows[:-1]]
+    continues = ~first_of_child & rec_x1[before]
     if PERIOD_NEEDS_SAME_DAY:
-        continues &= _flag(prev_dec.eq(s["DECOM_date"]))
-    s["period_first"] = ~continues
-    s["period"] = s["period_first"].cumsum()
-    pg = s.groupby("period", sort=False)
-    s["period_start"] = pg["DECOM_date"].transform("first")
-    s["period_end"] = pg["DEC_date"].transform("last")
-    s["period_rec"] = pg["REC"].transform("last")
-    s["period_cin"] = pg["CIN"].transform("first")
-    s["period_open"] = pg["dec_blank"].transform("last")
-    s["period_last"] = s["row"].eq(pg["row"].transform("last"))
-    first_rne = pg["RNE"].transform("first")
-    s["period_truncated"] = (pg["row"].transform("first").isin(s.loc[first_of_child, "row"])
-                             & _flag(first_rne.ne("S")))
-    change = _flag(s["RNE"].isin(PLACEMENT_CHANGE_RNE)) & continues  # a move within a period of care
-    change &= ~_flag(s["PLACE"].isin(TEMPORARY_PLACES)) & ~_flag(prev_place.isin(TEMPORARY_PLACES))
-    change &= ~_flag(s["PLACE"].isin(SAME_CARER_ADOPTION))
-    s["placement_change"] = change
-    s["new_placement"] = s["period_first"] | change
-    keep = ["period", "period_first", "period_last", "period_start", "period_end", "period_rec", "period_cin", "period_open",
-            "period_truncated", "placement_change", "new_placement"]
-    out = out.join(s[keep])
-    for c in ("period_first", "period_last", "period_open", "period_truncated", "placement_change", "new_placement"):
-        out[c] = _flag(out[c])
-    return out.drop(columns="row")
+        continues &= dec[before] == decom[rows]
+    period = np.cumsum(~continues)
+    head = np.flatnonzero(~continues)[period - 1]  # position of each episode's period head
+    cin_given = _first_in_group(Text(e["CIN"]).given()[rows], ~continues)[period - 1]
+    rne_given = _first_in_group(rne.given()[rows], ~continues)[period - 1]
+    not_s = (rne_given >= 0) & ~rne_s[rows[rne_given]]
+    temporary = place.isin(TEMPORARY_PLACES)
+    change = (rne.isin(PLACEMENT_CHANGE_RNE)[rows] & continues & ~temporary[rows] & ~temporary[before]
+              & ~place.isin(SAME_CARER_ADOPTION)[rows])
+
+    def spread(values: np.ndarray, fill):  # one value per period episode -> a column for every row
+        col = np.full(n, fill, dtype=values.dtype)
+        col[rows] = values
+        return col
+
+    cin_row = spread(np.where(cin_given >= 0, rows[cin_given], -1), -1)
+    cols = ["RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE"]
+    return pd.DataFrame({
+        "CHILD": e["CHILD"].array, "child": child, "DECOM_date": decom, "DEC_date": dec,
+        **{c: e[c].array for c in cols if c in e.columns},
+        "short_break": short_break, "dec_blank": dec_blank, "usable": usable, "rne_s": rne_s, "rec_x1": rec_x1,
+        "in_year": (decom <= np.datetime64(year.end)) & (dec_blank | (dec >= np.datetime64(year.start))),
+        "open_at_end": dec_blank & ~short_break & (child >= 0) & ~(decom > np.datetime64(year.end)),
+        "in_period": spread(np.ones(len(rows), dtype=bool), False),
+        "period_first": spread(~continues, False),
+        "period_start": spread(decom[rows[head]], np.datetime64("NaT")),
+        "period_cin": e["CIN"].array.take(cin_row, allow_fill=True),
+        "period_truncated": spread(first_of_child[head] & not_s, False),
+        "previous": spread(np.where(continues, before, -1), -1),
+        "placement_change": spread(change, False),
+        "new_placement": spread(~continues | change, False),
+    }, index=e.index)
 
 
 @_cached
 def children_903(r, suffix, year) -> pd.DataFrame:
-    """One row per CHILD of Header (first row) and of Episodes, indexed by CHILD: DOB_date, SEX, ETHNIC,
-    MOTHER, age_end (age at 31 March), uasc_end (UASC at 31 March: in the UASC table - or with the
-    XML flag 1 - and DUC blank or after 31 March [I])."""
+    """One row per child code of child_ids(r) (row i = code i): DOB_date, SEX, ETHNIC, MOTHER from the
+    child's first Header row (blank without one), age_end (age at 31 March) and uasc_end (UASC at
+    31 March: in the UASC table - or with the XML flag 1 - and DUC blank or after 31 March [I])."""
     h = r.table("Header" + suffix)
-    h = h[h["CHILD"].notna()].drop_duplicates("CHILD").set_index("CHILD")
-    e = r.table("Episodes" + suffix)
-    ids = pd.Index(pd.concat([h.index.to_series(), e["CHILD"].dropna()]).unique(), name="CHILD")
-    out = pd.DataFrame(index=ids)
-    for c in ("DOB_date", "SEX", "ETHNIC", "MOTHER"):
-        out[c] = h[c].reindex(ids) if c in h.columns else pd.NA
+    first = np.full(len(child_ids(r).categories), -1)  # by code: the child's first Header row
+    hc = child_codes(r, h["CHILD"])
+    rows = first_per_child(hc)
+    first[hc[rows]] = rows
+    out = pd.DataFrame({c: h[c].array.take(first, allow_fill=True) if c in h.columns else pd.NA
+                        for c in ("DOB_date", "SEX", "ETHNIC", "MOTHER")})
     out["DOB_date"] = pd.to_datetime(out["DOB_date"])
     out["age_end"] = age(out["DOB_date"], year.end)
     u = r.table("UASC" + suffix)
-    u = u[u["CHILD"].notna()].drop_duplicates("CHILD").set_index("CHILD")
-    duc = u["DUC_date"].reindex(ids)
-    ceased_uasc = _flag(duc <= year.end)
+    uc = child_codes(r, u["CHILD"])
+    rows = first_per_child(uc)
+    ceased_uasc = per_child(r, uc[rows], (u["DUC_date"].to_numpy() <= np.datetime64(year.end))[rows])
     if "UASC" in h.columns and h["UASC"].notna().any():
-        listed = _flag(h["UASC"].reindex(ids).eq("1"))
+        listed = np.zeros(len(first), dtype=bool)
+        listed[first >= 0] = is_in(h["UASC"], ["1"])[first[first >= 0]]
     else:
-        listed = pd.Series(ids.isin(u.index), index=ids)
+        listed = per_child(r, uc, np.ones(len(uc), dtype=bool))
     out["uasc_end"] = listed & ~ceased_uasc
     return out
 
 
 @_cached
-def placements_in_year(r, suffix, year) -> pd.Series:
-    """Placements each child had in the year (see module doc), by CHILD; children with no
-    non-short-break episode in the year are absent."""
+def placements_in_year(r, suffix, year) -> np.ndarray:
+    """By child code: placements the child had in the year (see module doc); 0 for children with no
+    non-short-break episode in the year."""
     e = episodes_903(r, suffix, year)
-    e = e[e["usable"] & ~e["short_break"]]
-    start, end = year.start, year.end
-    held = _flag((e["DECOM_date"] < start) & (e["dec_blank"] | (e["DEC_date"] >= start)))
-    new = e["new_placement"] & in_window(e["DECOM_date"], start, end)
-    per = pd.DataFrame({"CHILD": e["CHILD"], "held": held, "new": new})
-    g = per.groupby("CHILD", sort=False)
-    n = g["held"].any().astype("int64") + g["new"].sum().astype("int64")
-    return n[n > 0]
+    child = e["child"].to_numpy()
+    decom, dec = e["DECOM_date"].to_numpy(), e["DEC_date"].to_numpy()
+    ok = e["usable"].to_numpy() & ~e["short_break"].to_numpy()
+    held = per_child(r, child, ok & (decom < np.datetime64(year.start))
+                     & (e["dec_blank"].to_numpy() | (dec >= np.datetime64(year.start))))
+    new = ok & e["new_placement"].to_numpy() & between(decom, year.start, year.end)
+    return held + np.bincount(child[new], minlength=len(held))
 
 
 @_cached
-def continuously_looked_after(r, suffix, year) -> pd.Index:
-    """CHILDs looked after continuously for 12 months at 31 March (OC2 cohort; DfE's 2021-22 validation
-    definition [C]): looked after at some point in the year, every episode's dates readable, and no
-    episode that starts after 1 April (to 31 March) with RNE S, ends on or after 1 April and before 31
-    March with REC other than X1 (blank included), or is a V3/V4 episode overlapping the year."""
+def continuously_looked_after(r, suffix, year) -> np.ndarray:
+    """By child code: looked after continuously for 12 months at 31 March (OC2 cohort; DfE's 2021-22
+    validation definition [C]): looked after at some point in the year, every episode's dates
+    readable, and no episode that starts after 1 April (to 31 March) with RNE S, ends on or after 1
+    April and before 31 March with REC other than X1 (blank included), or is a V3/V4 episode
+    overlapping the year."""
     e = episodes_903(r, suffix, year)
-    e = e[e["CHILD"].notna()]
-    start, end = year.start, year.end
-    enters = _flag(e["RNE"].eq("S") & (e["DECOM_date"] > start) & (e["DECOM_date"] <= end))
-    leaves = ~_flag(e["REC"].eq("X1")) & _flag((e["DEC_date"] >= start) & (e["DEC_date"] < end))
-    breaks = enters | leaves | (e["short_break"] & e["in_year"])
-    readable = e["DECOM_date"].notna() & (e["dec_blank"] | e["DEC_date"].notna())
-    f = pd.DataFrame({"CHILD": e["CHILD"], "in_year": e["in_year"], "breaks": breaks, "readable": readable})
-    g = f.groupby("CHILD", sort=False).agg(in_year=("in_year", "any"), breaks=("breaks", "any"),
-                                           readable=("readable", "all"))
-    return g.index[g["in_year"] & ~g["breaks"] & g["readable"]]
+    start, end = np.datetime64(year.start), np.datetime64(year.end)
+    decom, dec = e["DECOM_date"].to_numpy(), e["DEC_date"].to_numpy()
+    enters = e["rne_s"].to_numpy() & (decom > start) & (decom <= end)
+    leaves = ~e["rec_x1"].to_numpy() & (dec >= start) & (dec < end)
+    in_year = e["in_year"].to_numpy()
+    breaks = enters | leaves | (e["short_break"].to_numpy() & in_year)
+    unreadable = np.isnat(decom) | (~e["dec_blank"].to_numpy() & np.isnat(dec))
+    child = e["child"].to_numpy()
+    return per_child(r, child, in_year) & ~per_child(r, child, breaks | unreadable)
 
 
 @_cached
-def short_break_only(r, suffix, year) -> pd.Index:
-    """CHILDs whose episodes in the year are all V3/V4 (and who have at least one)."""
+def short_break_only(r, suffix, year) -> np.ndarray:
+    """By child code: the child's episodes in the year are all V3/V4 (and there is at least one)."""
     e = episodes_903(r, suffix, year)
-    e = e[e["in_year"] & e["CHILD"].notna()]
-    g = e.groupby("CHILD", sort=False)["short_break"].all()
-    return g.index[g]
+    child, in_year, short_break = e["child"].to_numpy(), e["in_year"].to_numpy(), e["short_break"].to_numpy()
+    return per_child(r, child, in_year) & ~per_child(r, child, in_year & ~short_break)
 
 
 # ====================================================================== CIN
 
 
-def truthy(flag: pd.Series) -> pd.Series:
+def truthy(flag: pd.Series) -> np.ndarray:
     """A CIN boolean written true/1 in any case."""
-    return _flag(_truthy(flag) == True)  # noqa: E712
+    return _truthy(flag).to_numpy(dtype=bool, na_value=False)
+
+
+def _first_row(r, codes: np.ndarray) -> np.ndarray:
+    """By child code: the position of the child's first row (codes `codes`), -1 without one."""
+    first = np.full(len(child_ids(r).categories), -1)
+    rows = first_per_child(codes)
+    first[codes[rows]] = rows
+    return first
 
 
 @_cached
 def cin_episodes(r, suffix, year) -> pd.DataFrame:
-    """CINdetails rows with nfa, not_in_need, of_need (an episode of need), open_at_end,
-    referral_in_year, closure_in_year, open_at_start (referral before 1 April, closure blank or on or
-    after 1 April)."""
-    d = r.table("CINdetails" + suffix).copy()
-    start, end = year.start, year.end
-    d["nfa"] = truthy(d["ReferralNFA"])
-    d["not_in_need"] = _flag(d["PrimaryNeedCode"].isin(NOT_IN_NEED_PRIMARY)) | _flag(
-        d["ReasonForClosure"].isin(NOT_IN_NEED_CLOSURE))
-    d["of_need"] = ~d["nfa"] & ~d["not_in_need"]
-    closure_blank = d["CINclosureDate"].isna()
-    d["open_at_end"] = _flag(d["CINreferralDate_date"] <= end) & closure_blank
-    d["referral_in_year"] = in_window(d["CINreferralDate_date"], start, end)
-    d["closure_in_year"] = in_window(d["CINclosureDate_date"], start, end)
-    d["open_at_start"] = _flag(d["CINreferralDate_date"] < start) & (closure_blank | _flag(d["CINclosureDate_date"] >= start))
-    return d
+    """CINdetails rows with child (code of LAchildID), nfa, not_in_need, of_need (an episode of need),
+    open_at_end, referral_in_year, closure_in_year, open_at_start (referral before 1 April, closure
+    blank or on or after 1 April)."""
+    d = r.table("CINdetails" + suffix)
+    start = np.datetime64(year.start)
+    referral, closure = d["CINreferralDate_date"].to_numpy(), d["CINclosureDate_date"].to_numpy()
+    nfa = truthy(d["ReferralNFA"])
+    not_in_need = is_in(d["PrimaryNeedCode"], NOT_IN_NEED_PRIMARY) | is_in(d["ReasonForClosure"], NOT_IN_NEED_CLOSURE)
+    closure_blank = ~Text(d["CINclosureDate"]).given()
+    return d.assign(
+        child=child_codes(r, d["LAchildID"]), nfa=nfa, not_in_need=not_in_need, of_need=~nfa & ~not_in_need,
+        open_at_end=(referral <= np.datetime64(year.end)) & closure_blank,
+        referral_in_year=between(referral, year.start, year.end), closure_in_year=between(closure, year.start, year.end),
+        open_at_start=(referral < start) & (closure_blank | (closure >= start)))
 
 
 @_cached
 def cin_children(r, suffix, year) -> pd.DataFrame:
-    """ChildIdentifiers (first row per LAchildID) with sex, ethnicity and age at 31 March (NaN when no
-    birth date; `unborn` when only an expected birth date is given [I])."""
+    """One row per child code of child_ids(r) (row i = code i), from the child's first ChildIdentifiers
+    row (blank without one): sex, ethnicity (first ChildCharacteristics row) and age at 31 March (NaN
+    when no birth date; `unborn` when only an expected birth date is given [I])."""
     c = r.table("ChildIdentifiers" + suffix)
-    c = c[c["LAchildID"].notna()].drop_duplicates("LAchildID").set_index("LAchildID")
-    out = pd.DataFrame(index=c.index)
-    out["age_end"] = age(c["PersonBirthDate_date"], year.end)
-    out["unborn"] = c["PersonBirthDate"].isna() & c["ExpectedPersonBirthDate"].notna()
-    sex = c["Sex"] if "Sex" in c.columns else pd.Series(pd.NA, index=c.index)
+    first = _first_row(r, child_codes(r, c["LAchildID"]))
+    sex = c["Sex"] if "Sex" in c.columns else pd.Series(pd.NA, index=c.index, dtype="string")
     if "GenderCurrent" in c.columns:
         sex = sex.fillna(c["GenderCurrent"])
-    out["sex"] = sex
+    unborn = ~Text(c["PersonBirthDate"]).given() & Text(c["ExpectedPersonBirthDate"]).given()
     ch = r.table("ChildCharacteristics" + suffix)
-    ch = ch[ch["LAchildID"].notna()].drop_duplicates("LAchildID").set_index("LAchildID")
-    out["ethnicity"] = ch["Ethnicity"].reindex(out.index)
-    return out
+    ethnicity = ch["Ethnicity"].array.take(_first_row(r, child_codes(r, ch["LAchildID"])), allow_fill=True)
+    ethnicity[first < 0] = pd.NA  # as sex: only for children with ChildIdentifiers
+    return pd.DataFrame({
+        "age_end": age(c["PersonBirthDate_date"].array.take(first, allow_fill=True), year.end),
+        "unborn": np.append(unborn, False)[first], "sex": sex.array.take(first, allow_fill=True), "ethnicity": ethnicity})
 
 
 @_cached
 def assessments(r, suffix, year) -> pd.DataFrame:
-    """Assessments with completed_in_year (authorisation date in the year) and working_days (start
-    day = day 0; NaN when either date is missing, negative when authorised before it started)."""
-    a = r.table("Assessments" + suffix).copy()
-    a["completed_in_year"] = in_window(a["AssessmentAuthorisationDate_date"], year.start, year.end)
-    a["working_days"] = working_days_after(a["AssessmentActualStartDate_date"], a["AssessmentAuthorisationDate_date"])
-    return a
+    """Assessments with child (code of LAchildID), completed_in_year (authorisation date in the year) and
+    working_days (start day = day 0; NaN when either date is missing, negative when authorised before
+    it started)."""
+    a = r.table("Assessments" + suffix)
+    return a.assign(child=child_codes(r, a["LAchildID"]),
+                    completed_in_year=between(a["AssessmentAuthorisationDate_date"].to_numpy(), year.start, year.end),
+                    working_days=working_days_after(a["AssessmentActualStartDate_date"], a["AssessmentAuthorisationDate_date"]))
 
 
 @_cached
 def section47(r, suffix, year) -> pd.DataFrame:
-    """Section47 with s47_in_year (start in the year), icpc_in_year (DateOfInitialCPC in the year) and
-    icpc_working_days (S47 start -> ICPC; NaN when either is missing or the ICPC precedes the S47)."""
-    s = r.table("Section47" + suffix).copy()
-    s["s47_in_year"] = in_window(s["S47ActualStartDate_date"], year.start, year.end)
-    s["icpc_in_year"] = in_window(s["DateOfInitialCPC_date"], year.start, year.end)
+    """Section47 with child (code of LAchildID), s47_in_year (start in the year), icpc_in_year
+    (DateOfInitialCPC in the year) and icpc_working_days (S47 start -> ICPC; NaN when either is missing
+    or the ICPC precedes the S47)."""
+    s = r.table("Section47" + suffix)
     wd = working_days_after(s["S47ActualStartDate_date"], s["DateOfInitialCPC_date"])
-    s["icpc_working_days"] = wd.where(wd >= 0)
-    return s
+    return s.assign(child=child_codes(r, s["LAchildID"]),
+                    s47_in_year=between(s["S47ActualStartDate_date"].to_numpy(), year.start, year.end),
+                    icpc_in_year=between(s["DateOfInitialCPC_date"].to_numpy(), year.start, year.end),
+                    icpc_working_days=wd.where(wd >= 0))
 
 
 @_cached
 def plans(r, suffix, year) -> pd.DataFrame:
-    """ChildProtectionPlans with started_in_year, ended_in_year, open_at_end (start on or before 31
-    March, end blank), duration_days (end - start for ended plans) and previous_plan (the child had an
-    earlier plan: NumberOfPreviousCPP > 0, or another plan in this file or last year's file that
-    started before this one [I])."""
-    p = r.table("ChildProtectionPlans" + suffix).copy()
-    start, end = year.start, year.end
-    p["started_in_year"] = in_window(p["CPPstartDate_date"], start, end)
-    p["ended_in_year"] = in_window(p["CPPendDate_date"], start, end)
-    p["open_at_end"] = _flag(p["CPPstartDate_date"] <= end) & p["CPPendDate"].isna()
-    p["duration_days"] = (p["CPPendDate_date"] - p["CPPstartDate_date"]).dt.days
-    history = [p[["LAchildID", "CPPstartDate_date"]]]
+    """ChildProtectionPlans with child (code of LAchildID), started_in_year, ended_in_year, open_at_end
+    (start on or before 31 March, end blank), duration_days (end - start for ended plans) and
+    previous_plan (the child had an earlier plan: NumberOfPreviousCPP > 0, or another plan in this
+    file or last year's file that started before this one [I])."""
+    p = r.table("ChildProtectionPlans" + suffix)
+    child = child_codes(r, p["LAchildID"])
+    start, end = p["CPPstartDate_date"].to_numpy(), p["CPPendDate_date"].to_numpy()
+    # each child's earliest plan start, here and (for this year) in last year's file
+    kids, starts = [child], [start]
     if suffix == "":
         last = r.table("ChildProtectionPlans" + LAST)
-        history.append(last[["LAchildID", "CPPstartDate_date"]])
-    h = pd.concat(history, ignore_index=True).dropna()
-    first_start = h.groupby("LAchildID")["CPPstartDate_date"].min()
-    earliest = first_start.reindex(p["LAchildID"]).to_numpy()
-    earlier_plan = _flag(pd.Series(earliest < p["CPPstartDate_date"].to_numpy(), index=p.index)
-                         & p["CPPstartDate_date"].notna() & pd.notna(earliest))
-    p["previous_plan"] = _flag(p["NumberOfPreviousCPP_num"] > 0) | earlier_plan
-    return p
+        kids.append(child_codes(r, last["LAchildID"]))
+        starts.append(last["CPPstartDate_date"].to_numpy())
+    kids, starts = np.concatenate(kids), np.concatenate(starts).astype("datetime64[ns]").view("int64")
+    dated = (kids >= 0) & (starts != np.iinfo(np.int64).min)  # NaT is the smallest int64
+    earliest = np.full(len(child_ids(r).categories), np.iinfo(np.int64).max)
+    np.minimum.at(earliest, kids[dated], starts[dated])
+    earliest = np.append(earliest, np.iinfo(np.int64).max)[child]  # a blank child (-1) takes the last
+    earlier_plan = ~np.isnat(start) & (earliest < start.astype("datetime64[ns]").view("int64"))
+    return p.assign(
+        child=child, started_in_year=between(start, year.start, year.end), ended_in_year=between(end, year.start, year.end),
+        open_at_end=(start <= np.datetime64(year.end)) & ~Text(p["CPPendDate"]).given(),
+        duration_days=np.floor((end - start) / np.timedelta64(1, "D")),
+        previous_plan=(p["NumberOfPreviousCPP_num"] > 0).to_numpy(dtype=bool, na_value=False) | earlier_plan)
 
 
 __all__ = ["episodes_903", "children_903", "placements_in_year", "continuously_looked_after", "short_break_only",
