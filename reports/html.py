@@ -80,6 +80,7 @@ def _environment(compiled: Path) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       bytecode_cache=_CompiledTemplates(str(compiled)))
     env.filters["anchor"] = lambda value, kind: anchor(kind, value)  # {{ code|anchor('rule') }}
+    env.globals["num"] = num
     return env
 
 
@@ -143,68 +144,95 @@ def _return_level_rows(f: pd.DataFrame) -> str:
         for rule, ranc, sev, msg in zip(x["rule"], x["rule_anchor"], x["severity"], x["message"]))
 
 
+def _distinct(groups: np.ndarray, values: np.ndarray, n: int) -> list[list]:
+    """The distinct values within each of the groups 0..n-1, in order of first appearance."""
+    pairs = pd.DataFrame({"group": groups, "value": values}).drop_duplicates()
+    out: list[list] = [[] for _ in range(n)]
+    for g, v in zip(pairs["group"].tolist(), pairs["value"].tolist()):
+        out[g].append(v)
+    return out
+
+
+def _names_child(f: pd.DataFrame) -> np.ndarray:
+    """Which findings name a child (the id is neither missing nor blank)."""
+    return (f["child"].notna() & f["child"].astype(str).str.strip().ne("")).to_numpy()
+
+
 def _by_rule(result: RunResult, shown: pd.DataFrame, year: str) -> list[dict]:
     """Rules with findings, in DfE's order: counts, and the first PER_RULE_LIMIT findings as rows."""
-    g = shown.groupby("rule", sort=False)
-    agg = pd.DataFrame({"severity": g["severity"].first(), "count": g.size(), "children": g["child"].nunique()})
-    tables = shown.dropna(subset=["table"]).drop_duplicates(["rule", "table"]).groupby("rule")["table"].agg(sorted)
-    head = shown[g.cumcount().to_numpy() < PER_RULE_LIMIT]
-    rows: dict[str, list[str]] = {}
-    for rule, row in zip(head["rule"].tolist(), _rule_rows(head)):
-        rows.setdefault(rule, []).append(row)
+    code, rules = pd.factorize(shown["rule"])
+    n = len(rules)
+    count = np.bincount(code, minlength=n).tolist()
+    severity = shown["severity"].to_numpy()[np.unique(code, return_index=True)[1]].tolist()
+    child, table = shown["child"], shown["table"]
+    children = [len(c) for c in _distinct(code[child.notna().to_numpy()], child.dropna().to_numpy(), n)]
+    tables = [sorted(t) for t in _distinct(code[table.notna().to_numpy()], table.dropna().to_numpy(), n)]
+    first = pd.Series(code).groupby(code).cumcount().to_numpy() < PER_RULE_LIMIT
+    rows: list[list[str]] = [[] for _ in range(n)]
+    for i, row in zip(code[first].tolist(), _rule_rows(shown[first])):
+        rows[i].append(row)
+    index = {rule: i for i, rule in enumerate(rules.tolist())}
     out = []
     for v in result.rules_run:
-        if v.code not in agg.index:
+        i = index.get(v.code)
+        if i is None:
             continue
-        a = agg.loc[v.code]
         out.append({
-            "code": v.code, "severity": a["severity"], "message": v.meta.message_for(year),
-            "fields": ", ".join(v.fields), "count": int(a["count"]), "children": int(a["children"]),
-            "tables": tables.get(v.code, []), "limited": v.limited_confidence,
-            "more": max(0, int(a["count"]) - PER_RULE_LIMIT), "rows": Markup("".join(rows[v.code])),
+            "code": v.code, "severity": severity[i], "message": v.meta.message_for(year),
+            "fields": ", ".join(v.fields), "count": count[i], "children": children[i], "tables": tables[i],
+            "limited": v.limited_confidence, "more": max(0, count[i] - PER_RULE_LIMIT), "rows": Markup("".join(rows[i])),
         })
     return out
 
 
-def _by_child(shown: pd.DataFrame) -> tuple[Markup, int]:
+def _by_child(shown: pd.DataFrame, names_child: np.ndarray) -> tuple[Markup, int]:
     """The by-child table's rows (every child with a finding, in id order) and how many there are."""
-    kids = shown.dropna(subset=["child"])
-    kids = kids[kids["child"].astype(str).str.strip() != ""]
-    if not len(kids):
-        return Markup(""), 0
-    per = kids.assign(error=kids["severity"].eq("error"), query=kids["severity"].eq("query")).groupby(
-        "child", sort=True).agg(errors=("error", "sum"), queries=("query", "sum"))
-    rules = kids[["child", "rule"]].drop_duplicates().groupby("child", sort=True)["rule"].agg(", ".join)
+    kids = shown[names_child]
+    code, ids = pd.factorize(kids["child"], sort=True)
+    sev = kids["severity"].to_numpy()
+    errors = np.bincount(code, weights=sev == "error", minlength=len(ids)).astype(int).tolist()
+    queries = np.bincount(code, weights=sev == "query", minlength=len(ids)).astype(int).tolist()
+    rules = [", ".join(r) for r in _distinct(code, kids["rule"].to_numpy(), len(ids))]
     rows = "".join(
         f'\n<tr data-sev="{"error" if e else "query"}" data-rule="{_h(r.replace(", ", " "))}" data-table="" '
         f'data-child="{_h(str(c))}"><th scope="row"><a href="#{anchor("child", c)}">{_h(str(c))}</a></th>'
         f'<td>{e}</td><td>{q}</td><td>{_h(r)}</td></tr>\n'
-        for c, e, q, r in zip(per.index.tolist(), per["errors"].tolist(), per["queries"].tolist(), rules.tolist()))
-    return Markup(rows), len(per)
+        for c, e, q, r in zip(ids.tolist(), errors, queries, rules))
+    return Markup(rows), len(ids)
 
 
 def _by_table(shown: pd.DataFrame) -> list[dict]:
-    f = shown.dropna(subset=["table"])
-    g = f.assign(error=f["severity"].eq("error"), query=f["severity"].eq("query")).groupby(["table", "year"], sort=True)
-    agg = g.agg(errors=("error", "sum"), queries=("query", "sum"), rows=("row", "nunique"))
-    rules = f.drop_duplicates(["table", "year", "rule"]).groupby(["table", "year"], sort=True)["rule"].agg(", ".join)
-    return [{"table": table, "year": yr, "errors": int(e), "queries": int(q), "rows": int(n), "rules": r}
-            for (table, yr), e, q, n, r in zip(agg.index.tolist(), agg["errors"].tolist(), agg["queries"].tolist(),
-                                               agg["rows"].tolist(), rules.tolist())]
+    """Findings per table and year, in table order."""
+    f = shown[shown["table"].notna().to_numpy()]
+    code, keys = pd.factorize(pd.MultiIndex.from_arrays([f["table"], f["year"]]), sort=True)
+    n = len(keys)
+    sev = f["severity"].to_numpy()
+    errors = np.bincount(code, weights=sev == "error", minlength=n).astype(int).tolist()
+    queries = np.bincount(code, weights=sev == "query", minlength=n).astype(int).tolist()
+    rows = _distinct(code[f["row"].notna().to_numpy()], f["row"].dropna().to_numpy(), n)
+    rules = _distinct(code, f["rule"].to_numpy(), n)
+    return [{"table": table, "year": yr, "errors": e, "queries": q, "rows": len(rw), "rules": ", ".join(ru)}
+            for (table, yr), e, q, rw, ru in zip(keys.tolist(), errors, queries, rows, rules)]
+
+
+class _ChildLinks(dict):
+    """Child id -> its HTML in a drill list, made on first use (the same children recur under many
+    figures): a link when the child's record is in this report, else plain text."""
+
+    def __init__(self, view_ids: set):
+        super().__init__()
+        self.view_ids = view_ids
+
+    def __missing__(self, c) -> str:
+        text = _h(str(c))
+        self[c] = f'<a href="#{anchor("child", c)}">{text}</a>' if c in self.view_ids else f"<span>{text}</span>"
+        return self[c]
 
 
 def _drill(view_ids: set, limit: int):
-    """drill_html(ids) for the template: the children behind one figure, as a closed <details> list;
-    ids with a record in this report link to it. Built here rather than in Jinja: a large return has
-    tens of thousands of ids, and the same children recur under many figures, so each id's HTML is
-    made once."""
-    links: dict = {}
-
-    def link(c) -> str:
-        if c not in links:
-            links[c] = (f'<a href="#{anchor("child", c)}">{_h(str(c))}</a>' if c in view_ids
-                        else f"<span>{_h(str(c))}</span>")
-        return links[c]
+    """drill_html(ids) for the template: the children behind one figure, as a closed <details> list.
+    Built here rather than in Jinja: a large return has tens of thousands of ids."""
+    links = _ChildLinks(view_ids)
 
     def drill_html(ids: list) -> Markup:
         if not ids:
@@ -212,45 +240,93 @@ def _drill(view_ids: set, limit: int):
         n = len(ids)
         more = (f" <em>and {n - limit} more (the XLSX and JSON outputs list every child)</em>" if n > limit else "")
         return Markup(f'<details class="drill"><summary>{n} child{"" if n == 1 else "ren"}</summary>'
-                      f'<p class="ids">{" ".join(map(link, ids[:limit]))}{more}</p></details>')
+                      f'<p class="ids">{" ".join(map(links.__getitem__, ids[:limit]))}{more}</p></details>')
 
     return drill_html
 
 
-def _record_rows(cols: list, values: list[list[str]], rows: list[int], lines: list[str], paths: list[str],
-                 marks: dict) -> list[str]:
-    """One <tr> per row of a child record. `values` are escaped cell texts per column; `marks`
-    {(row, column): [(rule, severity)]} the failing cells, outlined and labelled with their rules."""
-    out = []
-    for i, (row, line, path) in enumerate(zip(rows, lines, paths)):
-        cells = [v[i] for v in values]
-        failing = False
-        for j, col in enumerate(cols):
-            m = marks.get((row, col))
-            if m:
-                failing = True
-                q = "" if any(sev == "error" for _, sev in m) else " q"
-                labels = " ".join(f"{'✖' if sev == 'error' else '?'} {_h(rule)}" for rule, sev in m)
-                cells[j] = f'<td class="bad{q}">{cells[j]}<span class="mark">{labels}</span></td>'
-            else:
-                cells[j] = f"<td>{cells[j]}</td>"
-        tr = '<tr class="failing">' if failing else "<tr>"
-        out.append(f'\n{tr}<th scope="row">{row}</th>{"".join(cells)}'
-                   f'<td class="mono">{line}{f" {path}" if path else ""}</td></tr>\n')
+def num(v) -> str:
+    """A preview figure: – when missing, one decimal when not whole, else an integer with thousands commas."""
+    if v is None:
+        return "–"
+    if isinstance(v, float) and v != round(v, 0):
+        return "%.1f" % v
+    return f"{int(v):,}"
+
+
+def _texts(values: np.ndarray, text) -> np.ndarray:
+    """Escaped text(value) for each value; each distinct value is formatted once (a table repeats its
+    codes and dates). Missing values one by one: masking shows None and NaN differently."""
+    code, uniques = pd.factorize(values)
+    out = np.array([_h(text(u)) for u in uniques.tolist()] + [""], dtype=object)[code]
+    missing = np.flatnonzero(code < 0)
+    out[missing] = [_h(text(v)) for v in values[missing]]
     return out
 
 
-def _child_views(result: RunResult, findings: pd.DataFrame, shown: pd.DataFrame, masker) -> tuple[list[dict], int]:
-    """For the children with most findings: every row of theirs in every table, failing cells marked.
-    `shown` is `findings` as the report shows them (masked or not), row for row."""
+_TR = ["\n<tr>", '\n<tr class="failing">']
+
+
+def _record_rows(t, positions: np.ndarray, cols: list, marks: dict, masker) -> list[str]:
+    """One <tr> per row of table `t` at `positions`, for the child records. `marks`
+    {(row, column): [(rule, severity)]} are the failing cells, outlined and labelled with their rules."""
+    values = t.raw.iloc[positions][cols].to_numpy(dtype=object)
+    if masker:  # what is masked depends on the column
+        texts = np.column_stack([_texts(values[:, j], lambda v, c=c: masker.value(c, v)) for j, c in enumerate(cols)])
+    else:
+        texts = _texts(values.ravel(), _blank).reshape(values.shape)
+    cells = "<td>" + texts + "</td>"  # object arrays: element-wise str concatenation
+    failing = np.zeros(len(positions), dtype=bool)
+    where = {row: i for i, row in enumerate(positions.tolist())}
+    column = {c: j for j, c in enumerate(cols)}
+    for (row, col), m in marks.items():
+        i, j = where.get(row), column.get(col)
+        if i is None or j is None:
+            continue
+        q = "" if any(sev == "error" for _, sev in m) else " q"
+        labels = " ".join(f"{'✖' if sev == 'error' else '?'} {_h(rule)}" for rule, sev in m)
+        cells[i, j] = f'<td class="bad{q}">{texts[i, j]}<span class="mark">{labels}</span></td>'
+        failing[i] = True
+    n = len(positions)
+    lines = [_h(_blank(v)) for v in t.source_line[positions].tolist()] if len(t.source_line) else [""] * n
+    paths = [_h(_blank(v)) for v in t.source_path[positions].tolist()] if t.source_path is not None else [""] * n
+    return [f'{_TR[bad]}<th scope="row">{row}</th>{"".join(tds)}<td class="mono">{line}{f" {path}" if path else ""}</td></tr>\n'
+            for row, tds, bad, line, path in zip(positions.tolist(), cells.tolist(), failing.tolist(), lines, paths)]
+
+
+def _record_table(t, head: str, rows: list[str]) -> str:
+    """One table of a child's record."""
+    return (f'\n<div class="scroll">\n<table>\n<caption>{_h(str(t.name))}{" (last year)" if t.year == "previous" else ""}'
+            f' · <span class="mono small">{_h(str(t.source_file))}</span></caption>\n'
+            f'<thead><tr><th scope="col">Row</th>{head}<th scope="col">Line</th></tr></thead>\n'
+            f'<tbody>\n{"".join(rows)}\n</tbody>\n</table>\n</div>\n')
+
+
+def _record(child_id: str, severities: list[str], tables: list[str], items: list[str]) -> str:
+    """One child's record: their rows in every table, then what was found."""
+    a = anchor("child", child_id)
+    errors, queries = severities.count("error"), severities.count("query")
+    more = len(items) - CHILD_FINDINGS_LIMIT
+    return (f'\n<article class="child-view" id="{a}" data-child="{_h(child_id)}" aria-labelledby="{a}-h">\n'
+            f'<h3 id="{a}-h">Child {_h(child_id)}: {errors} error{"" if errors == 1 else "s"}, '
+            f'{queries} quer{"y" if queries == 1 else "ies"}</h3>\n{"".join(tables)}'
+            f'\n<ul>\n{"".join(items[:CHILD_FINDINGS_LIMIT])}\n'
+            + (f"<li>and {more} more findings for this child (the XLSX output lists every finding)</li>" if more > 0 else "")
+            + "\n</ul>\n</article>\n")
+
+
+def _child_views(result: RunResult, findings: pd.DataFrame, shown: pd.DataFrame, names_child: np.ndarray,
+                 masker) -> tuple[list[str], str, int]:
+    """For the children with most findings: every row of theirs in every table, failing cells marked,
+    then their findings. `shown` is `findings` as the report shows them (masked or not), row for row.
+    Returns the ids shown (masked when the report is), the records' HTML, and how many children
+    have findings."""
     r = result.ret
     child_col = spec(r.kind).child_column
-    kids = findings.dropna(subset=["child"])
-    kids = kids[kids["child"].astype(str).str.strip() != ""]
-    counts = kids.groupby("child").size().sort_values(ascending=False, kind="stable")
-    chosen = list(counts.index[:CHILD_VIEW_LIMIT])
+    code, ids = pd.factorize(findings["child"][names_child], sort=True)
+    chosen = ids[np.argsort(-np.bincount(code), kind="stable")[:CHILD_VIEW_LIMIT]].tolist()
     if not chosen:
-        return [], 0
+        return [], "", 0
     chosen_set = set(chosen)
     picked = findings["child"].isin(chosen_set).to_numpy()
     mine = findings[picked]
@@ -260,7 +336,7 @@ def _child_views(result: RunResult, findings: pd.DataFrame, shown: pd.DataFrame,
         per_table = marks.setdefault(table + (LAST if year == "previous" else ""), {})
         for field in fields or [""]:
             per_table.setdefault((int(row), field), []).append((rule, sev))
-    grids: dict[str, list[dict]] = {c: [] for c in chosen}
+    tables: dict[str, list[str]] = {c: [] for c in chosen}
     for key, t in r.tables.items():
         if child_col not in t.raw.columns:
             continue
@@ -268,33 +344,21 @@ def _child_views(result: RunResult, findings: pd.DataFrame, shown: pd.DataFrame,
         if not len(positions):
             continue
         cols = [c for c in t.raw.columns if c != "ChildSeq"]
-        sub = t.raw.iloc[positions]
-        values = [[_h(masker.value(c, v) if masker else _blank(v)) for v in sub[c].tolist()] for c in cols]
-        lines = [_h(_blank(v)) for v in t.source_line[positions].tolist()] if len(t.source_line) else [""] * len(positions)
-        paths = [_h(_blank(v)) for v in t.source_path[positions].tolist()] if t.source_path is not None else [""] * len(positions)
-        html = _record_rows(cols, values, positions.tolist(), lines, paths, marks.get(key, {}))
         per_child: dict[str, list[str]] = {}
-        for child, row in zip(sub[child_col].tolist(), html):
+        for child, row in zip(t.raw[child_col].to_numpy()[positions].tolist(),
+                              _record_rows(t, positions, cols, marks.get(key, {}), masker)):
             per_child.setdefault(child, []).append(row)
-        head = Markup("".join(f'<th scope="col">{_h(c)}</th>' for c in cols))
+        head = "".join(f'<th scope="col">{_h(c)}</th>' for c in cols)
         for child, rows in per_child.items():
-            grids[child].append({"table": t.name, "year": t.year, "file": t.source_file, "head": head,
-                                 "rows": Markup("".join(rows))})
-    items: dict[str, list[str]] = {}
-    severities: dict[str, list[str]] = {}
+            tables[child].append(_record_table(t, head, rows))
+    items: dict[str, list[str]] = {c: [] for c in chosen}
+    severities: dict[str, list[str]] = {c: [] for c in chosen}
     for child, sev, item in zip(mine["child"].tolist(), mine["severity"].tolist(), _child_items(shown[picked])):
-        items.setdefault(child, []).append(item)
-        severities.setdefault(child, []).append(sev)
-    views = []
-    for child in chosen:
-        f = items[child]
-        views.append({
-            "id": masker.pseudonym(child) if masker else str(child),
-            "errors": severities[child].count("error"), "queries": severities[child].count("query"),
-            "tables": grids[child], "findings": Markup("".join(f[:CHILD_FINDINGS_LIMIT])),
-            "more": max(0, len(f) - CHILD_FINDINGS_LIMIT),
-        })
-    return views, len(counts)
+        items[child].append(item)
+        severities[child].append(sev)
+    shown_ids = [masker.pseudonym(c) for c in chosen] if masker else [str(c) for c in chosen]
+    html = "".join(_record(i, severities[c], tables[c], items[c]) for i, c in zip(shown_ids, chosen))
+    return shown_ids, html, len(ids)
 
 
 def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = None, masker=None) -> str:
@@ -302,25 +366,25 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     shown = masker.findings(findings) if masker else findings
     s = summary(findings)
     year = r.year.label
+    names_child = _names_child(findings)  # the same findings when masked: a blank id stays blank
     by_rule = _by_rule(result, shown, year)
-    by_child, n_by_child = _by_child(shown)
+    by_child, n_by_child = _by_child(shown, names_child)
     by_table = _by_table(shown)
-    views, n_children = _child_views(result, findings, shown, masker)
-    view_ids = {v["id"] for v in views}
+    view_ids, records, n_children = _child_views(result, findings, shown, names_child, masker)
     preview = _preview(r, masker)
     template = _environment(template_cache_dir()).get_template("report.html.j2")
     return template.render(
         r=r, s=s, ready=s["errors"] == 0, baseline=r.reference.get("baseline"), explained=r.reference.get("explained"),
         ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=by_child, n_by_child=n_by_child,
-        by_table=by_table, views=views, embedded_children=len(views), n_children=n_children,
+        by_table=by_table, records=Markup(records), embedded_children=len(view_ids), n_children=n_children,
         per_rule_limit=PER_RULE_LIMIT, normalisations=[n for t in r.tables.values() for n in t.normalised],
         return_level=Markup(_return_level_rows(shown[shown["table"].isna()])),
         version=validator.__version__, skipped=result.rules_skipped, n_rules=len(result.rules_run),
         when=time.strftime("%Y-%m-%d %H:%M"), elapsed=elapsed, masked=masker is not None,
         return_name=RETURN_NAMES[r.kind], rule_codes=[g["code"] for g in by_rule],
         tables=sorted({g["table"] for g in by_table}),
-        preview=preview, preview_groups=_preview_groups(preview), child_views=view_ids,
-        drill_html=_drill(view_ids, PREVIEW_DRILL_LIMIT), drill_limit=PREVIEW_DRILL_LIMIT,
+        preview=preview, preview_groups=_preview_groups(preview), child_views=set(view_ids),
+        drill_html=_drill(set(view_ids), PREVIEW_DRILL_LIMIT), drill_limit=PREVIEW_DRILL_LIMIT,
     )
 
 
