@@ -49,10 +49,13 @@ def _h(text: str) -> str:
             .replace('"', "&#34;").replace("'", "&#39;"))
 
 
+_UNSAFE = re.compile(r"[^A-Za-z0-9-]")
+
+
 def anchor(kind: str, value) -> str:
     """Stable HTML id for a rule, child or table: characters outside [A-Za-z0-9-] as _XX hex."""
     text = _blank(value)
-    return f"{kind}-" + re.sub(r"[^A-Za-z0-9-]", lambda m: "_%02X" % ord(m.group()) if ord(m.group()) < 256 else "_", text)
+    return f"{kind}-" + _UNSAFE.sub(lambda m: "_%02X" % ord(m.group()) if ord(m.group()) < 256 else "_", text)
 
 
 class _CompiledTemplates(FileSystemBytecodeCache):
@@ -92,10 +95,22 @@ def template_cache_dir() -> Path:
     return cache_dir().parent / f"templates-jinja{jinja2.__version__}"
 
 
+def _texts(values: np.ndarray, text) -> np.ndarray:
+    """Escaped text(value) for each value; each distinct value is formatted once (a table repeats its
+    codes and dates). Missing values one by one: masking shows None and NaN differently."""
+    code, uniques = pd.factorize(values)
+    out = np.array([_h(text(u)) for u in uniques.tolist()] + [""], dtype=object)[code]
+    missing = np.flatnonzero(code < 0)
+    out[missing] = [_h(text(v)) for v in values[missing]]
+    return out
+
+
 def _shown(f: pd.DataFrame) -> dict[str, list]:
     """What the report shows of each finding, column by column (there may be very many), escaped."""
-    out = {c: [_h(str(v)) for v in f[c].tolist()] for c in ("rule", "severity", "message")}
-    out.update({c: [_h(_blank(v)) for v in f[c].tolist()] for c in ("child", "table", "row", "file", "line", "path")})
+    out = {c: _texts(f[c].to_numpy(), str).tolist() for c in ("rule", "severity", "message")}
+    out["table"] = _texts(f["table"].to_numpy(), _blank).tolist()
+    out["file"] = _texts(f["file"].to_numpy(), _blank).tolist()
+    out.update({c: [_h(_blank(v)) for v in f[c].tolist()] for c in ("child", "row", "line", "path")})
     out["anchor"] = [anchor("child", c) for c in f["child"].tolist()]
     out["rule_anchor"] = [anchor("rule", c) for c in f["rule"].tolist()]
     out["previous"] = (f["year"] == "previous").tolist()
@@ -252,16 +267,6 @@ def num(v) -> str:
     if isinstance(v, float) and v != round(v, 0):
         return "%.1f" % v
     return f"{int(v):,}"
-
-
-def _texts(values: np.ndarray, text) -> np.ndarray:
-    """Escaped text(value) for each value; each distinct value is formatted once (a table repeats its
-    codes and dates). Missing values one by one: masking shows None and NaN differently."""
-    code, uniques = pd.factorize(values)
-    out = np.array([_h(text(u)) for u in uniques.tolist()] + [""], dtype=object)[code]
-    missing = np.flatnonzero(code < 0)
-    out[missing] = [_h(text(v)) for v in values[missing]]
-    return out
 
 
 _TR = ["\n<tr>", '\n<tr class="failing">']

@@ -1,0 +1,80 @@
+"""The report's fast paths give what the plain ones gave: escaping as Jinja's autoescape does it,
+and compiled templates reused from the cache folder only while the template is unchanged."""
+
+import re
+import shutil
+
+import pytest
+from hypothesis import given, strategies as st
+from markupsafe import escape
+
+from reports import html
+from validator.engine import run
+from validator.findings import findings_table
+from tests.helpers import make_903
+
+
+@given(st.text())
+def test_escaping_matches_autoescape(text):
+    assert html._h(text) == str(escape(text))
+
+
+def _page() -> str:
+    r = make_903({
+        "Header": [{"CHILD": "1", "SEX": "</script>&'\"", "DOB": "01/01/2015", "ETHNIC": "WBRI", "UPN": "UN1"}],
+        "Episodes": [{"CHILD": "1", "DECOM": "01/05/2024", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "ZZ",
+                      "PLACE_PROVIDER": "PR1"}],
+    })
+    result = run(r, select=["101,146"])
+    return re.sub(r"checked \d{4}-\d\d-\d\d \d\d:\d\d", "checked (when)", html.render(result, findings_table(result), 0.1))
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    """A fresh cache folder and template environment; the environment is dropped again afterwards."""
+    monkeypatch.setenv("RETURNCHECK_CACHE", str(tmp_path / "cache"))
+    html._environment.cache_clear()
+    yield tmp_path / "cache"
+    html._environment.cache_clear()
+
+
+def _no_compiling(monkeypatch):
+    env = html._environment(html.template_cache_dir())
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("template compiled although its compiled code is in the cache")
+
+    monkeypatch.setattr(env, "compile", refuse)
+
+
+def test_compiled_templates_are_cached_and_reused(cache, monkeypatch):
+    first = _page()
+    assert len(list(html.template_cache_dir().glob("*.cache"))) == 2  # the report and its preview section
+    html._environment.cache_clear()  # as a new run would start
+    _no_compiling(monkeypatch)
+    assert _page() == first
+
+
+def test_an_edited_template_is_compiled_again(cache, tmp_path, monkeypatch):
+    copy = tmp_path / "templates"
+    shutil.copytree(html.TEMPLATES, copy)
+    monkeypatch.setattr(html, "TEMPLATES", copy)
+    assert "EDITED" not in _page()
+    source = copy / "report.html.j2"
+    source.write_text(source.read_text(encoding="utf-8").replace("<h1>", "<h1>EDITED "), encoding="utf-8")
+    html._environment.cache_clear()
+    assert "EDITED" in _page()
+
+
+def test_an_unwritable_or_damaged_cache_only_costs_the_compile(cache, monkeypatch):
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("a file where the cache folder should be")
+    page = _page()
+    assert "&lt;/script&gt;&amp;&#39;&#34;" in page
+    monkeypatch.setenv("RETURNCHECK_CACHE", str(cache.parent / "other"))
+    html._environment.cache_clear()
+    _page()
+    for f in html.template_cache_dir().glob("*.cache"):
+        f.write_bytes(f.read_bytes()[:40])  # truncated mid-way
+    html._environment.cache_clear()
+    assert _page() == page
