@@ -122,16 +122,16 @@ def points_in_periods(points: pd.DataFrame, periods: pd.DataFrame, on: list[str]
     A point is inside when start <= at <= last (both ends included). NaT never matches.
     `exclude_same_row`: do not compare a row with itself (points and periods from one table).
     Returns (point rows inside some period, period rows containing some point)."""
-    p = points.dropna(subset=["at"])
-    q = periods.dropna(subset=["start", "last"])
-    p_key, q_key = key_codes([p, q], on)
-    m = pd.DataFrame({"key": p_key, "row": p["row"].to_numpy(), "at": p["at"].to_numpy()}).merge(
-        pd.DataFrame({"key": q_key, "row_p": q["row"].to_numpy(), "start": q["start"].to_numpy(),
-                      "last": q["last"].to_numpy()}), on="key")
+    at, start, last = points["at"].to_numpy(), periods["start"].to_numpy(), periods["last"].to_numpy()
+    p_key, q_key = key_codes([points, periods], on)
+    p_ok, q_ok = np.flatnonzero(~np.isnat(at)), np.flatnonzero(~(np.isnat(start) | np.isnat(last)))
+    pairs = pd.DataFrame({"key": p_key[p_ok], "i": p_ok}).merge(pd.DataFrame({"key": q_key[q_ok], "j": q_ok}), on="key")
+    i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
+    point_row, period_row = points["row"].to_numpy()[i], periods["row"].to_numpy()[j]
+    hit = (at[i] >= start[j]) & (at[i] <= last[j])
     if exclude_same_row:
-        m = m[m["row"] != m["row_p"]]
-    hit = m[(m["at"] >= m["start"]) & (m["at"] <= m["last"])]
-    return pd.Index(hit["row"].unique()), pd.Index(hit["row_p"].unique())
+        hit &= point_row != period_row
+    return pd.Index(np.unique(point_row[hit])), pd.Index(np.unique(period_row[hit]))
 
 
 def frame_for_periods(t: pd.DataFrame, on: list[str], **cols: pd.Series) -> pd.DataFrame:
