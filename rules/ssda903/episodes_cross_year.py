@@ -13,23 +13,24 @@ Common conventions:
     the previous return was given without it, rather than report nothing.
 """
 
+import numpy as np
 import pandas as pd
 
 from rules.ssda903 import rule
-from validator.derive import lookup
-from validator.derive.ssda903 import birthday, episodes, header_dob
+from validator.derive import array, birthday, text
+from validator.derive.ssda903 import children, episodes, header_dob_by_child
 from validator.derive.ssda903_placement import continuing_episodes, final_last_year
 from validator.reference import responsible_la
 
 ADOPTED = ["E11", "E12"]
 DIED = "E2"
 SHORT_BREAK = ["V3", "V4"]
+_NS_PER_DAY = 86_400_000_000_000
 
 
-def _need(r, key: str) -> pd.DataFrame:
+def _need(r, key: str) -> None:
     if not r.has(key):
         raise ValueError(f"needs {key.replace('_last', '')} from last year's return, which was not supplied")
-    return r.table(key)
 
 
 def _continuing(r) -> pd.DataFrame:
@@ -37,24 +38,26 @@ def _continuing(r) -> pd.DataFrame:
     return continuing_episodes(r)
 
 
-def _final_last_year(r) -> pd.DataFrame:
-    _need(r, "Episodes_last")
-    return final_last_year(r)
+def _both(m: pd.DataFrame, bad) -> dict:
+    bad = np.asarray(bad, dtype=bool)
+    return {"Episodes": m["row"].to_numpy()[bad], "Episodes_last": m["row_last"].to_numpy()[bad]}
 
 
-def _both(m: pd.DataFrame, bad: pd.Series) -> dict:
-    return {"Episodes": m.loc[bad, "row"].to_numpy(), "Episodes_last": m.loc[bad, "row_last"].to_numpy()}
+def _texts(m: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """This year's and last year's `column` as object arrays, None where blank."""
+    return (m[column].to_numpy(dtype=object, na_value=None),
+            m[column + "_last"].to_numpy(dtype=object, na_value=None))
 
 
-def _differs(m: pd.DataFrame, column: str) -> pd.Series:
+def _differs(m: pd.DataFrame, column: str) -> np.ndarray:
     """Text differs; two blanks agree, a blank and a value differ."""
-    a, b = m[column], m[column + "_last"]
-    return (a.fillna("\0") != b.fillna("\0")).astype(bool)
+    a, b = _texts(m, column)
+    return a != b
 
 
-def _differs_known(m: pd.DataFrame, column: str) -> pd.Series:
-    a, b = m[column], m[column + "_last"]
-    return (a.notna() & b.notna() & (a != b)).fillna(False).astype(bool)
+def _differs_known(m: pd.DataFrame, column: str) -> np.ndarray:
+    a, b = m[column].to_numpy(dtype=object, na_value=None), m[column + "_last"].to_numpy(dtype=object, na_value=None)
+    return pd.notna(a) & pd.notna(b) & (a != b)
 
 
 @rule("502")
@@ -62,8 +65,8 @@ def first_decom_differs_from_open_episode(r):
     """Flags this year's first episode, and last year's final open episode, when their DECOM differ
     (both must be valid dates: the continuing episode keeps its start date)."""
     m = _continuing(r)
-    bad = m["DECOM_date"].notna() & (m["DECOM_date"] != m["DECOM_date_last"])
-    return _both(m, bad)
+    now, last = m["DECOM_date"].to_numpy(), m["DECOM_date_last"].to_numpy()
+    return _both(m, ~np.isnat(now) & (now != last))
 
 
 def _field_rule(column: str):
@@ -95,8 +98,9 @@ def cin_differs_from_open_episode(r):
 def _place_differs(r, allowed: dict[str, tuple[str, ...]]):
     m = _continuing(r)
     bad = _differs(m, "PLACE")
+    now, last = _texts(m, "PLACE")
     for old, new in allowed.items():
-        bad &= ~((m["PLACE_last"] == old) & m["PLACE"].isin(new)).fillna(False).astype(bool)
+        bad &= ~((last == old) & pd.Index(now).isin(new))
     return _both(m, bad)
 
 
@@ -163,7 +167,7 @@ def pl_location_differs_from_open_episode(r):
 
 def _same_episode(r) -> pd.DataFrame:
     m = _continuing(r)
-    return m[m["DECOM_date"].notna() & (m["DECOM_date"] == m["DECOM_date_last"])]
+    return m[(m["DECOM_date"].to_numpy() == m["DECOM_date_last"].to_numpy())]  # NaT never equals
 
 
 @rule("452")
@@ -181,8 +185,8 @@ def distance_contradicts_last_year(r):
     same episode (same DECOM) but the distances, both known, differ by more than 0.1 mile (distances are
     rounded to 0.1 mile, so one step of rounding is tolerated)."""
     m = _same_episode(r)
-    gap = (m["PL_DISTANCE"] - m["PL_DISTANCE_last"]).abs()
-    return _both(m, (gap > 0.1 + 1e-9).fillna(False).astype(bool))
+    gap = np.abs(m["PL_DISTANCE"].to_numpy(dtype=float) - m["PL_DISTANCE_last"].to_numpy(dtype=float))
+    return _both(m, gap > 0.1 + 1e-9)  # NaN never is
 
 
 @rule("562")
@@ -190,21 +194,29 @@ def started_before_year_without_last_years_episode(r):
     """Flags a child's first episode this year when it started before 1 April of the collection year but
     last year's return has no episode of that child with the same DECOM (the continuing episode is
     missing). Children with no episode at all last year are flagged here and by NoE."""
-    last = _need(r, "Episodes_last")
-    first = episodes(r)
-    first = first[(first["order"] == 0) & (first["DECOM_date"] < pd.Timestamp(r.year.start))]
-    known = pd.MultiIndex.from_frame(last[["CHILD", "DECOM_date"]].dropna())
-    present = pd.MultiIndex.from_frame(first[["CHILD", "DECOM_date"]]).isin(known)
-    return {"Episodes": first.index[~present]}
+    _need(r, "Episodes_last")
+    c = children(r)
+    decom = array(r, "Episodes", "DECOM_date")
+    first = np.flatnonzero((episodes(r)["order"].to_numpy() == 0) & (decom < r.year.start.to_datetime64()))
+    child_last, decom_last = c.of("Episodes_last"), array(r, "Episodes_last", "DECOM_date")
+    known = (child_last >= 0) & ~np.isnat(decom_last)
+    present = np.isin(_child_day(c.of("Episodes")[first], decom[first]), _child_day(child_last[known], decom_last[known]))
+    return {"Episodes": first[~present]}
+
+
+def _child_day(child: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """One integer per (child number, date) pair (dates without time)."""
+    return child.astype("int64") * 2**32 + day.view("int64") // _NS_PER_DAY
 
 
 @rule("NoE")
 def no_episodes_last_year(r):
     """Flags this year's episodes that started before 1 April of the collection year for children with
     no episode in last year's return."""
-    last = _need(r, "Episodes_last")
-    e = r.table("Episodes")
-    return {"Episodes": (e["DECOM_date"] < pd.Timestamp(r.year.start)) & ~e["CHILD"].isin(last["CHILD"])}
+    _need(r, "Episodes_last")
+    c = children(r)
+    seen_last = c.mark(c.of("Episodes_last"))[c.of("Episodes")]
+    return {"Episodes": (array(r, "Episodes", "DECOM_date") < r.year.start.to_datetime64()) & ~seen_last}
 
 
 @rule("199")
@@ -212,41 +224,47 @@ def previously_adopted(r):
     """Flags this year's episodes that start after an earlier episode of the same child (this year or
     last year, when supplied) which ended in adoption (REC E11 or E12): DECOM strictly later than the
     adoption episode's DECOM. Episodes with an unreadable DECOM are not evaluated."""
-    e = r.table("Episodes")
-    both = pd.concat([e[["CHILD", "DECOM_date", "REC"]], r.table("Episodes_last")[["CHILD", "DECOM_date", "REC"]]])
-    adopted = both[both["REC"].isin(ADOPTED) & both["DECOM_date"].notna()].groupby("CHILD")["DECOM_date"].min()
-    return {"Episodes": (e["DECOM_date"] > lookup(e["CHILD"], adopted)).fillna(False).astype(bool)}
+    c = children(r)
+    child = np.concatenate([c.of("Episodes"), c.of("Episodes_last")])
+    decom = np.concatenate([array(r, "Episodes", "DECOM_date"), array(r, "Episodes_last", "DECOM_date")])
+    adopted = np.concatenate([text(r, "Episodes", "REC").isin(ADOPTED), text(r, "Episodes_last", "REC").isin(ADOPTED)])
+    adopted &= ~np.isnat(decom) & (child >= 0)
+    # the earliest adoption episode's DECOM per child (as int64 nanoseconds; no adoption: the largest)
+    earliest = np.full(c.count + 1, np.iinfo("int64").max)
+    np.minimum.at(earliest, child[adopted], decom[adopted].view("int64"))
+    now = array(r, "Episodes", "DECOM_date")
+    return {"Episodes": ~np.isnat(now) & (now.view("int64") > earliest[c.of("Episodes")])}
 
 
 @rule("207")
 def mother_status_changed(r):
     """Flags this year's Header row of a child looked after this year (has episodes) whose MOTHER was 1
     last year but is not 1 now (0 or blank): a child recorded as a mother stays one."""
-    h = r.table("Header")
-    last = _need(r, "Header_last").drop_duplicates("CHILD").set_index("CHILD")["MOTHER"]
-    was_mother = h["CHILD"].map(last) == "1"
-    now = h["MOTHER"].fillna("")
-    return {"Header": was_mother.fillna(False).astype(bool) & (now != "1")
-            & h["CHILD"].isin(r.table("Episodes")["CHILD"])}
+    _need(r, "Header_last")
+    c = children(r)
+    child = c.of("Header")
+    last_row = c.first_rows("Header_last", blank_matches=True)[child]
+    was_mother = text(r, "Header_last", "MOTHER").take(last_row).eq("1")
+    return {"Header": was_mother & ~text(r, "Header", "MOTHER").eq("1") & c.mark(c.of("Episodes"))[child]}
 
 
 @rule("348")
 def care_leaver_previously_died(r):
     """Flags this year's OC3 rows of care leavers reported last year with IN_TOUCH = DIED whose IN_TOUCH
     this year is not DIED (blank included)."""
-    o = r.table("OC3")
-    last = _need(r, "OC3_last")
-    died = last.loc[last["IN_TOUCH"] == "DIED", "CHILD"]
-    return {"OC3": o["CHILD"].isin(died) & (o["IN_TOUCH"].fillna("") != "DIED")}
+    _need(r, "OC3_last")
+    c = children(r)
+    died = c.of("OC3_last")[text(r, "OC3_last", "IN_TOUCH").eq("DIED")]
+    return {"OC3": c.mark(died)[c.of("OC3")] & ~text(r, "OC3", "IN_TOUCH").eq("DIED")}
 
 
 @rule("1000")
 def died_in_care_has_care_leaver_data(r):
     """Flags OC3 rows of children with an episode ending REC E2 (died) this year or, when supplied,
     last year."""
-    o = r.table("OC3")
-    died = pd.concat([t.loc[t["REC"] == DIED, "CHILD"] for t in (r.table("Episodes"), r.table("Episodes_last"))])
-    return {"OC3": o["CHILD"].isin(died)}
+    c = children(r)
+    died = [c.of(key)[text(r, key, "REC").eq(DIED)] for key in ("Episodes", "Episodes_last")]
+    return {"OC3": c.mark(np.concatenate(died))[c.of("OC3")]}
 
 
 @rule("1002", limited_confidence=True)
@@ -254,18 +272,21 @@ def care_leaver_without_episodes(r):
     """Flags OC3 rows of children with no episode in this year's or last year's return. Only two years
     are visible: a care leaver who left care before last year's collection is flagged although DfE would
     see earlier episodes (limited confidence)."""
-    o = r.table("OC3")
-    seen = pd.concat([r.table("Episodes")["CHILD"], _need(r, "Episodes_last")["CHILD"]])
-    return {"OC3": ~o["CHILD"].isin(seen)}
+    _need(r, "Episodes_last")
+    c = children(r)
+    seen = c.mark(np.concatenate([c.of("Episodes"), c.of("Episodes_last")]))
+    return {"OC3": ~seen[c.of("OC3")]}
 
 
 @rule("1010")
 def care_leaver_open_last_year_no_episodes(r):
     """Flags OC3 rows of children with no episode this year whose final episode last year was open."""
-    o = r.table("OC3")
-    last = _final_last_year(r)
-    open_last = last.loc[last["DEC"].isna(), "CHILD"]
-    return {"OC3": o["CHILD"].isin(open_last) & ~o["CHILD"].isin(r.table("Episodes")["CHILD"])}
+    _need(r, "Episodes_last")
+    c = children(r)
+    final = final_last_year(r)
+    open_last = c.of("Episodes_last")[final[text(r, "Episodes_last", "DEC").blank[final]]]
+    child = c.of("OC3")
+    return {"OC3": c.mark(open_last)[child] & ~c.mark(c.of("Episodes"))[child]}
 
 
 @rule("1001", limited_confidence=True)
@@ -280,31 +301,44 @@ def care_leaver_not_relevant(r):
     Days in care: DEC - max(DECOM, birthday); an open episode counts to 31 March inclusive. Children with
     no visible episode are rule 1002's; episodes with an unreadable DECOM or DEC, or a child without a
     valid DOB, are not evaluated."""
-    o = r.table("OC3")
-    cur = r.table("Episodes")[["CHILD", "DECOM_date", "DEC", "DEC_date", "LS", "REC"]].assign(src=0)
-    last = _need(r, "Episodes_last")[["CHILD", "DECOM_date", "DEC", "DEC_date", "LS", "REC"]].assign(src=1)
-    e = pd.concat([cur, last], ignore_index=True)  # this year's rows first: they win a tie below
-    e = e[e["DECOM_date"].notna()].drop_duplicates(["CHILD", "DECOM_date"])
-    latest = e["DECOM_date"] == e.groupby("CHILD")["DECOM_date"].transform("max")  # (CHILD, DECOM) is unique
-    adopted = e.loc[latest & e["REC"].isin(ADOPTED), "CHILD"]
+    _need(r, "Episodes_last")
+    c = children(r)
+    years = ("Episodes", "Episodes_last")  # this year's rows first: they win a tie below
 
-    end = e["DEC_date"].where(e["DEC"].notna(), pd.Timestamp(r.year.end) + pd.Timedelta(days=1))
-    care = e[end.notna() & ~e["LS"].isin(SHORT_BREAK)].assign(end=end)
-    dob = lookup(care["CHILD"], header_dob(r))
+    def both(read) -> np.ndarray:
+        return np.concatenate([read(key) for key in years])
 
-    def days_since(day: pd.Series) -> pd.Series:
-        """Days in care from max(DECOM, day) (DECOM when day is unknown) to the end, at least 0."""
-        start = care["DECOM_date"].where(~(day > care["DECOM_date"]), day)
-        return (care["end"] - start).dt.days.clip(lower=0)
+    child = both(c.of)
+    decom = both(lambda key: array(r, key, "DECOM_date"))
+    # one episode per (CHILD, DECOM), DECOM a date: sorted by child, DECOM, then this year's row first
+    rows = np.flatnonzero(~np.isnat(decom))
+    rows = rows[np.lexsort((rows, decom[rows], child[rows]))]
+    repeat = (child[rows][1:] == child[rows][:-1]) & (decom[rows][1:] == decom[rows][:-1])
+    e = rows[~np.append(False, repeat)]
+    last_of_child = np.append(child[e][1:] != child[e][:-1], True) & (child[e] >= 0)
+    latest = e[last_of_child]  # each child's latest episode (a blank CHILD is no child)
+    adopted = child[latest[both(lambda key: text(r, key, "REC").isin(ADOPTED))[latest]]]
 
-    care = care.assign(d14=days_since(birthday(dob, 14)), d16=days_since(birthday(dob, 16)))
-    days = care.groupby("CHILD")[["d14", "d16"]].sum()
+    day_after_year = (r.year.end + pd.Timedelta(days=1)).to_datetime64()
+    end = np.where(both(lambda key: text(r, key, "DEC").given), both(lambda key: array(r, key, "DEC_date")),
+                   day_after_year)
+    care = e[~np.isnat(end[e]) & ~both(lambda key: text(r, key, "LS").isin(SHORT_BREAK))[e] & (child[e] >= 0)]
+    dob = header_dob_by_child(r)[child[care]]
 
-    window = pd.Timestamp(r.year.previous.start)
-    odob = lookup(o["CHILD"], header_dob(r))
-    b14, b16 = birthday(odob, 14), birthday(odob, 16)
-    d14 = lookup(o["CHILD"], days["d14"]).fillna(0)
-    d16 = lookup(o["CHILD"], days["d16"]).fillna(0)
-    short = ((b16 >= window) & (d16 < 1)) | ((b14 >= window) & (d14 < 91))
-    visible = o["CHILD"].isin(e["CHILD"])
-    return {"OC3": visible & (o["CHILD"].isin(adopted) | (short & odob.notna()))}
+    def days_since(years_old: int) -> np.ndarray:
+        """Days in care per child number from max(DECOM, birthday) (DECOM when the birthday is
+        unknown) to the end, at least 0 an episode."""
+        day = birthday(pd.Series(dob), years_old).to_numpy()
+        start = np.where(day > decom[care], day, decom[care])
+        days = np.maximum((end[care] - start).view("int64") // _NS_PER_DAY, 0)
+        return np.bincount(child[care], weights=days, minlength=c.count + 1)
+
+    d14, d16 = days_since(14), days_since(16)
+    window = r.year.previous.start.to_datetime64()
+    o = c.of("OC3")
+    odob = header_dob_by_child(r)[o]
+    b14, b16 = birthday(pd.Series(odob), 14).to_numpy(), birthday(pd.Series(odob), 16).to_numpy()
+    short = ((b16 >= window) & (d16[o] < 1)) | ((b14 >= window) & (d14[o] < 91))
+    visible = c.mark(child[e])[o]
+    return {"OC3": visible & (c.mark(adopted)[o] | (short & ~np.isnat(odob)))}
+

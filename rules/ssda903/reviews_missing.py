@@ -6,31 +6,34 @@ validator.derive.ssda903_adoption (a period continues while episodes end with RE
 Dates that are given but are not dates are reported by 166 / 1004 / 1005 and skipped elsewhere.
 """
 
-import pandas as pd
+import numpy as np
 
-from rules.common import missing_or_not_in
 from rules.ssda903 import rule
-from validator.derive import invalid_date
-from validator.derive.ssda903 import age_at, episodes, header_dob
-from validator.derive import lookup
+from validator.derive import add_years, ages, array, invalid_date, take, text
+from validator.derive.ssda903 import children, episodes, header_dob_of, run_bounds, run_cummax, same_child
 from validator.derive.ssda903_adoption import periods
 
-
-def _missing(r) -> pd.DataFrame:
-    m = r.table("Missing")
-    m["row"] = m.index
-    return m
+_NS_PER_DAY = 86_400_000_000_000
 
 
-def _with_periods(r) -> pd.DataFrame:
-    """Every pairing of a Missing row (label `row`) with a period of care of the same child."""
-    p = periods(r)[["CHILD", "period_start", "period_end", "starts_with_s", "first_in_file", "last_row", "last_rec"]]
-    return _missing(r).merge(p, on="CHILD", how="inner")
+def _dob(r, key: str) -> np.ndarray:
+    """The row's own DOB_date, or the child's Header DOB where it is blank or not a date."""
+    own = array(r, key, "DOB_date")
+    return np.where(np.isnat(own), header_dob_of(r, key), own)
 
 
-def _flag_missing(r, labels) -> pd.Series:
-    m = r.table("Missing")
-    return pd.Series(m.index.isin(pd.Index(labels)), index=m.index)
+def _with_periods(r) -> tuple[np.ndarray, np.ndarray]:
+    """Every pairing of a Missing row with a period of care (`periods`) of the same child: (Missing
+    positions, positions in `periods`)."""
+    p = periods(r)
+    return same_child(children(r).of("Missing"), children(r).of("Episodes")[p["first_row"].to_numpy()])
+
+
+def _rows(r, key: str, positions: np.ndarray) -> np.ndarray:
+    """Flags on table `key` at the given row positions."""
+    out = np.zeros(len(text(r, key, "CHILD")), dtype=bool)
+    out[positions] = True
+    return out
 
 
 # --- Reviews --------------------------------------------------------------------------------
@@ -39,39 +42,33 @@ def _flag_missing(r, labels) -> pd.Series:
 @rule("167")
 def review_code_not_valid(r):
     """Reviews.REVIEW_CODE must be present and one of PN0-PN7."""
-    t = r.table("Reviews")
-    return {"Reviews": missing_or_not_in(t["REVIEW_CODE"], r.codes("REVIEW_CODE"))}
+    return {"Reviews": ~text(r, "Reviews", "REVIEW_CODE").isin(r.codes("REVIEW_CODE"))}
 
 
 @rule("166")
 def review_date_not_valid(r):
     """Reviews.REVIEW must be a real date written dd/mm/yyyy; blank is flagged too."""
-    t = r.table("Reviews")
-    return {"Reviews": t["REVIEW"].isna() | invalid_date(r, "Reviews", "REVIEW")}
+    return {"Reviews": text(r, "Reviews", "REVIEW").blank | invalid_date(r, "Reviews", "REVIEW")}
 
 
-def _age_at_review(r) -> pd.Series:
+def _age_at_review(r) -> np.ndarray:
     """Age in whole years on the review date, from Reviews.DOB (Header.DOB when Reviews.DOB is
     blank or not a date); NaN when either date is unusable."""
-    t = r.table("Reviews")
-    dob = t["DOB_date"].fillna(lookup(t["CHILD"], header_dob(r)))
-    return age_at(dob, t["REVIEW_date"])
+    return ages(_dob(r, "Reviews"), array(r, "Reviews", "REVIEW_date"))
 
 
 @rule("440")
 def pn0_but_aged_four(r):
     """REVIEW_CODE PN0 (child under 4) on a review held when the child was 4 or older (age in
     whole years on the review date: the review on the 4th birthday is at age 4 and is flagged)."""
-    t = r.table("Reviews")
-    return {"Reviews": t["REVIEW_CODE"].eq("PN0").fillna(False) & (_age_at_review(r) >= 4)}
+    return {"Reviews": text(r, "Reviews", "REVIEW_CODE").eq("PN0") & (_age_at_review(r) >= 4)}
 
 
 @rule("441")
 def participation_but_under_four(r):
     """REVIEW_CODE PN1-PN7 (child 4 or over) on a review held before the child's 4th birthday."""
-    t = r.table("Reviews")
     codes = [c for c in r.codes("REVIEW_CODE") if c != "PN0"]
-    return {"Reviews": t["REVIEW_CODE"].isin(codes) & (_age_at_review(r) < 4)}
+    return {"Reviews": text(r, "Reviews", "REVIEW_CODE").isin(codes) & (_age_at_review(r) < 4)}
 
 
 @rule("399")
@@ -80,15 +77,16 @@ def short_breaks_with_mother_or_reviews(r):
     LS V3 or V4) must have no MOTHER value and no Reviews rows. Flags the child's episodes, the
     Header row when MOTHER is given, and the child's Reviews rows with a REVIEW or REVIEW_CODE
     given. A child with any other legal status in the year is not checked."""
-    e = r.table("Episodes")
-    only_breaks = e["LS"].isin(["V3", "V4"]).groupby(e["CHILD"]).all()
-    breaks = set(only_breaks.index[only_breaks])
-    h = r.table("Header")
-    t = r.table("Reviews")
-    bad_h = h["CHILD"].isin(breaks) & h["MOTHER"].notna()
-    bad_t = t["CHILD"].isin(breaks) & (t["REVIEW"].notna() | t["REVIEW_CODE"].notna())
-    children = set(h.loc[bad_h, "CHILD"]) | set(t.loc[bad_t, "CHILD"])
-    return {"Episodes": e["CHILD"].isin(children), "Header": bad_h, "Reviews": bad_t}
+    c = children(r)
+    child = c.of("Episodes")
+    known = child >= 0
+    episodes_of = np.bincount(child[known], minlength=c.count + 1)
+    breaks_of = np.bincount(child[known & text(r, "Episodes", "LS").isin(["V3", "V4"])], minlength=c.count + 1)
+    only_breaks = (episodes_of > 0) & (breaks_of == episodes_of)  # per child number; blank slot False
+    h, t = c.of("Header"), c.of("Reviews")
+    bad_h = only_breaks[h] & text(r, "Header", "MOTHER").given
+    bad_t = only_breaks[t] & (text(r, "Reviews", "REVIEW").given | text(r, "Reviews", "REVIEW_CODE").given)
+    return {"Episodes": c.mark(np.concatenate([h[bad_h], t[bad_t]]))[child], "Header": bad_h, "Reviews": bad_t}
 
 
 # --- Missing alone --------------------------------------------------------------------------
@@ -97,15 +95,13 @@ def short_breaks_with_mother_or_reviews(r):
 @rule("1006")
 def missing_type_not_valid(r):
     """Missing.MISSING must be M (missing) or A (away from placement without authorisation)."""
-    t = r.table("Missing")
-    return {"Missing": missing_or_not_in(t["MISSING"], r.codes("MISSING"))}
+    return {"Missing": ~text(r, "Missing", "MISSING").isin(r.codes("MISSING"))}
 
 
 @rule("1004")
 def mis_start_not_valid(r):
     """Missing.MIS_START must be a real date written dd/mm/yyyy; blank is flagged too."""
-    m = r.table("Missing")
-    return {"Missing": m["MIS_START"].isna() | invalid_date(r, "Missing", "MIS_START")}
+    return {"Missing": text(r, "Missing", "MIS_START").blank | invalid_date(r, "Missing", "MIS_START")}
 
 
 @rule("1005")
@@ -118,52 +114,45 @@ def mis_end_not_valid(r):
 @rule("564")
 def missing_without_start(r):
     """Rows with MISSING given (any value; its code is rule 1006's) and MIS_START blank."""
-    m = r.table("Missing")
-    return {"Missing": m["MISSING"].notna() & m["MIS_START"].isna()}
+    return {"Missing": text(r, "Missing", "MISSING").given & text(r, "Missing", "MIS_START").blank}
 
 
 @rule("565")
 def start_without_missing_type(r):
     """Rows with MIS_START given and MISSING blank."""
-    m = r.table("Missing")
-    return {"Missing": m["MIS_START"].notna() & m["MISSING"].isna()}
+    return {"Missing": text(r, "Missing", "MIS_START").given & text(r, "Missing", "MISSING").blank}
 
 
 @rule("566")
 def end_without_missing_type(r):
     """Rows with MIS_END given and MISSING blank."""
-    m = r.table("Missing")
-    return {"Missing": m["MIS_END"].notna() & m["MISSING"].isna()}
+    return {"Missing": text(r, "Missing", "MIS_END").given & text(r, "Missing", "MISSING").blank}
 
 
 @rule("567")
 def end_before_start(r):
     """MIS_END before MIS_START on the same row (same day passes)."""
-    m = r.table("Missing")
-    return {"Missing": m["MIS_END_date"] < m["MIS_START_date"]}
+    return {"Missing": array(r, "Missing", "MIS_END_date") < array(r, "Missing", "MIS_START_date")}
 
 
 @rule("570")
 def start_after_year(r):
     """MIS_START after 31 March of the collection year."""
-    m = r.table("Missing")
-    return {"Missing": m["MIS_START_date"] > r.year.end}
+    return {"Missing": array(r, "Missing", "MIS_START_date") > r.year.end.to_datetime64()}
 
 
 @rule("571")
 def end_outside_year(r):
     """MIS_END before 1 April or after 31 March of the collection year (both days are inside)."""
-    m = r.table("Missing")
-    return {"Missing": (m["MIS_END_date"] < r.year.start) | (m["MIS_END_date"] > r.year.end)}
+    end = array(r, "Missing", "MIS_END_date")
+    return {"Missing": (end < r.year.start.to_datetime64()) | (end > r.year.end.to_datetime64())}
 
 
 @rule("586")
 def missing_before_birth(r):
     """MIS_START before the child's date of birth (Missing.DOB; Header.DOB when Missing.DOB is
     blank or not a date). Starting on the day of birth is not before it and passes."""
-    m = r.table("Missing")
-    dob = m["DOB_date"].fillna(lookup(m["CHILD"], header_dob(r)))
-    return {"Missing": m["MIS_START_date"] < dob}
+    return {"Missing": array(r, "Missing", "MIS_START_date") < _dob(r, "Missing")}
 
 
 @rule("574")
@@ -174,14 +163,24 @@ def missing_periods_overlap(r):
     MIS_END of the earlier periods. A new period starting on the day the previous one ended
     passes. Rows whose MIS_START is not a date are not ordered; an earlier MIS_END that is given
     but not a date is not compared."""
-    m = _missing(r)
-    m = m[m["MIS_START_date"].notna()].sort_values(["CHILD", "MIS_START_date", "row"], kind="stable")
-    child = m["CHILD"]
-    open_ = m["MIS_END"].isna().astype("int64")
-    earlier_open = (open_.groupby(child).cumsum() - open_).gt(0)
-    latest_end_before = m["MIS_END_date"].groupby(child).cummax().groupby(child).shift(1)
-    bad = earlier_open | (m["MIS_START_date"] < latest_end_before)
-    return {"Missing": _flag_missing(r, m.index[bad])}
+    child, start = children(r).of("Missing"), array(r, "Missing", "MIS_START_date")
+    rows = np.flatnonzero(~np.isnat(start) & (child >= 0))  # a blank CHILD is in no child's order
+    rows = rows[np.lexsort((rows, start[rows], child[rows]))]
+    first, _ = run_bounds(child[rows])  # each position's first position of its child
+    later = np.flatnonzero(np.arange(len(rows)) > first)  # positions with an earlier period
+    open_ = text(r, "Missing", "MIS_END").blank[rows].astype("int64")
+    opened_before = np.cumsum(open_) - open_
+    earlier_open = opened_before - opened_before[first] > 0
+    # the latest MIS_END among the earlier periods (a running maximum over the ends that are dates)
+    end = array(r, "Missing", "MIS_END_date")[rows]
+    days = end.view("int64") // _NS_PER_DAY
+    unreadable = np.isnat(end)
+    floor = days[~unreadable].min(initial=0) - 1  # below every readable end
+    latest = run_cummax(np.where(unreadable, floor, days), first)
+    bad = earlier_open.copy()
+    prev = later - 1
+    bad[later] |= (latest[prev] > floor) & (start[rows][later].view("int64") // _NS_PER_DAY < latest[prev])
+    return {"Missing": _rows(r, "Missing", rows[bad])}
 
 
 # --- Missing against Episodes ---------------------------------------------------------------
@@ -195,14 +194,17 @@ def placement_ended_missing_open(r):
     on). Inside = on or after DECOM and on or before DEC; when the next episode starts on that DEC,
     a MIS_START on the DEC belongs to the next placement and is not counted."""
     e = episodes(r)
-    ended = e[e["DEC_date"].notna() & e["DECOM_date"].notna() & e["next_RNE"].ne("L").fillna(True)]
-    ended = ended[["CHILD", "DECOM_date", "DEC_date", "next_DECOM_date"]]
-    m = _missing(r)
-    pairs = m[m["MIS_END"].isna()].merge(ended, on="CHILD", how="inner")
-    start = pairs["MIS_START_date"]
-    inside = (start >= pairs["DECOM_date"]) & (
-        (start < pairs["DEC_date"]) | ((start == pairs["DEC_date"]) & (pairs["next_DECOM_date"] != pairs["DEC_date"])))
-    return {"Missing": _flag_missing(r, pairs.loc[inside, "row"])}
+    c = children(r)
+    decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
+    next_row = e["next_row"].to_numpy()
+    ended = np.flatnonzero(~np.isnat(dec) & ~np.isnat(decom) & ~text(r, "Episodes", "RNE").take(next_row).eq("L"))
+    open_ = np.flatnonzero(text(r, "Missing", "MIS_END").blank)
+    i, j = same_child(c.of("Missing")[open_], c.of("Episodes")[ended])
+    m, ep = open_[i], ended[j]
+    start = array(r, "Missing", "MIS_START_date")[m]
+    next_decom = take(decom, next_row)[ep]
+    inside = (start >= decom[ep]) & ((start < dec[ep]) | ((start == dec[ep]) & (next_decom != dec[ep])))
+    return {"Missing": _rows(r, "Missing", m[inside])}
 
 
 @rule("576")
@@ -212,19 +214,25 @@ def open_last_year_not_continued(r):
     Flags last year's open row (Missing_last) and, where the child has Missing rows this year,
     their earliest one (by MIS_START). Open rows last year whose MIS_START is not a date are not
     compared."""
-    last = r.table("Missing_last")
-    last = last.assign(lrow=last.index)
-    last = last[last["MIS_END"].isna() & last["MIS_START_date"].notna()]
-    last = last[last["CHILD"].isin(r.table("Episodes")["CHILD"])]
-    m = _missing(r)
-    key_now = m["CHILD"].astype("string") + "|" + m["MIS_START_date"].astype("string")
-    key_last = last["CHILD"].astype("string") + "|" + last["MIS_START_date"].astype("string")
-    bad_last = last[~key_last.isin(key_now)]
-    earliest = m[m["MIS_START_date"].notna()].sort_values(["CHILD", "MIS_START_date", "row"], kind="stable")
-    earliest = earliest.drop_duplicates("CHILD", keep="first")
-    lt = r.table("Missing_last")
-    return {"Missing_last": lt.index.isin(bad_last["lrow"]),
-            "Missing": _flag_missing(r, earliest.loc[earliest["CHILD"].isin(bad_last["CHILD"]), "row"])}
+    c = children(r)
+    child_last, start_last = c.of("Missing_last"), array(r, "Missing_last", "MIS_START_date")
+    last = np.flatnonzero(text(r, "Missing_last", "MIS_END").blank & ~np.isnat(start_last)
+                          & c.mark(c.of("Episodes"))[child_last])
+    child, start = c.of("Missing"), array(r, "Missing", "MIS_START_date")
+    # (CHILD, MIS_START) keys; a blank CHILD or start makes a blank key, and blank matches blank
+    key_now = np.where((child < 0) | np.isnat(start), -1, _child_day(child, start))
+    key_last = np.where(child_last[last] < 0, -1, _child_day(child_last[last], start_last[last]))
+    bad_last = last[~np.isin(key_last, key_now)]
+    dated = np.flatnonzero(~np.isnat(start))
+    dated = dated[np.lexsort((dated, start[dated], child[dated]))]
+    earliest = dated[np.append(True, child[dated][1:] != child[dated][:-1])]  # first of each child
+    return {"Missing_last": _rows(r, "Missing_last", bad_last),
+            "Missing": _rows(r, "Missing", earliest[c.mark(child_last[bad_last])[child[earliest]]])}
+
+
+def _child_day(child: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """One non-negative integer per (child number, date) pair (dates without time)."""
+    return child.astype("int64") * 2**32 + (day.view("int64") // _NS_PER_DAY + 2**31)
 
 
 @rule("577")
@@ -233,23 +241,27 @@ def ceased_while_missing_open(r):
     that: flags Missing rows with MIS_END blank and a MIS_START on or before the end of one of the
     child's periods of care (the DEC of its last episode, whose REC is not X1). Open periods that
     started after the child left care are rule 578's."""
-    pairs = _with_periods(r)
-    ended = pairs["period_end"].notna() & pairs["last_rec"].ne("X1").fillna(True)
-    bad = pairs["MIS_END"].isna() & ended & (pairs["MIS_START_date"] <= pairs["period_end"]) & (
-        pairs["MIS_START_date"] >= pairs["period_start"])
-    return {"Missing": _flag_missing(r, pairs.loc[bad, "row"])}
+    m, p = _with_periods(r)
+    per = periods(r)
+    end = per["period_end"].to_numpy()[p]
+    ended = ~np.isnat(end) & (per["last_rec"].to_numpy(dtype=object, na_value=None)[p] != "X1")
+    start = array(r, "Missing", "MIS_START_date")[m]
+    bad = text(r, "Missing", "MIS_END").blank[m] & ended & (start <= end) & (start >= per["period_start"].to_numpy()[p])
+    return {"Missing": _rows(r, "Missing", m[bad])}
 
 
-def _outside_care(r) -> pd.DataFrame:
+def _outside_care(r) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Missing rows (with a MIS_START date) paired with the child's periods of care, keeping only
     rows whose MIS_START is inside none of them (start to end inclusive; open periods have no
-    end)."""
-    pairs = _with_periods(r)
-    pairs = pairs[pairs["MIS_START_date"].notna()]
-    start = pairs["MIS_START_date"]
-    inside = (start >= pairs["period_start"]) & (pairs["period_end"].isna() | (start <= pairs["period_end"]))
-    in_any = inside.groupby(pairs["row"]).transform("any")
-    return pairs[~in_any]
+    end): (Missing positions, positions in `periods`, MIS_START of each pair)."""
+    m, p = _with_periods(r)
+    start = array(r, "Missing", "MIS_START_date")[m]
+    per = periods(r)
+    end = per["period_end"].to_numpy()[p]
+    inside = (start >= per["period_start"].to_numpy()[p]) & (np.isnat(end) | (start <= end))
+    in_any = np.bincount(m[inside], minlength=len(children(r).of("Missing"))) > 0
+    keep = ~np.isnat(start) & ~in_any[m]
+    return m[keep], p[keep], start[keep]
 
 
 @rule("578")
@@ -257,9 +269,9 @@ def missing_after_leaving_care(r):
     """MIS_START after the child ceased to be looked after: flags Missing rows whose MIS_START is
     inside none of the child's periods of care and after the end of one of them (a day after the
     DEC of a period's last episode; the day of leaving care itself passes)."""
-    pairs = _outside_care(r)
-    after = pairs["period_end"].notna() & (pairs["MIS_START_date"] > pairs["period_end"])
-    return {"Missing": _flag_missing(r, pairs.loc[after, "row"])}
+    m, p, start = _outside_care(r)
+    end = periods(r)["period_end"].to_numpy()[p]
+    return {"Missing": _rows(r, "Missing", m[start > end])}  # NaT (open) never is
 
 
 @rule("581")
@@ -268,9 +280,11 @@ def missing_before_care_started(r):
     start of the child's earliest period of care in the file, when that period's first episode
     has RNE = S (a real start of care). When the file's first episode continues a period from an
     earlier year, the start of care is unknown and the row is not flagged."""
-    pairs = _outside_care(r)
-    before = pairs["first_in_file"] & pairs["starts_with_s"] & (pairs["MIS_START_date"] < pairs["period_start"])
-    return {"Missing": _flag_missing(r, pairs.loc[before, "row"])}
+    m, p, start = _outside_care(r)
+    per = periods(r)
+    before = (per["first_in_file"].to_numpy()[p] & per["starts_with_s"].to_numpy()[p]
+              & (start < per["period_start"].to_numpy()[p]))
+    return {"Missing": _rows(r, "Missing", m[before])}
 
 
 @rule("580")
@@ -280,12 +294,12 @@ def missing_at_18_not_e8(r):
     Flags the episode. The 18th-birthday condition follows DfE's rule logic as carried by the
     public validator; DfE's message itself only says "missing when ceasing to be looked after".
     DOB from Missing.DOB, or Header.DOB when that is blank or not a date."""
-    m = _missing(r)
-    dob = m["DOB_date"].fillna(lookup(m["CHILD"], header_dob(r)))
-    m["bd18"] = dob + pd.DateOffset(years=18)
-    m = m[m["MIS_END_date"].notna() & (m["MIS_END_date"] == m["bd18"])]
-    e = r.table("Episodes")
-    e = e.assign(ep_row=e.index)
-    pairs = e[e["DEC_date"].notna()].merge(m[["CHILD", "MIS_END_date"]], on="CHILD", how="inner")
-    bad = (pairs["DEC_date"] == pairs["MIS_END_date"]) & pairs["REC"].ne("E8").fillna(True)
-    return {"Episodes": e.index.isin(pairs.loc[bad, "ep_row"])}
+    c = children(r)
+    end = array(r, "Missing", "MIS_END_date")
+    m = np.flatnonzero(end == add_years(_dob(r, "Missing"), 18))  # NaT never equals
+    dec = array(r, "Episodes", "DEC_date")
+    ep = np.flatnonzero(~np.isnat(dec))
+    i, j = same_child(c.of("Episodes")[ep], c.of("Missing")[m])
+    ep, end = ep[i], end[m[j]]
+    bad = (dec[ep] == end) & ~text(r, "Episodes", "REC").eq("E8")[ep]
+    return {"Episodes": _rows(r, "Episodes", ep[bad])}

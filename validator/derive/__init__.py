@@ -168,28 +168,49 @@ def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np
 def age_at(dob: pd.Series, when) -> pd.Series:
     """Age in whole years on `when` (a date or a Series of dates aligned with `dob`): birthdays count
     from the day; a 29 February birthday counts from 1 March in common years; NaN where either date
-    is missing. Computed on numpy arrays: the rules call it often."""
+    is missing. Computed on numpy arrays (`ages`): the rules call it often."""
     if isinstance(when, pd.Series) and not when.index.equals(dob.index):
         when = when.reindex(dob.index)  # aligned on labels, as pandas arithmetic would
-    born = dob.to_numpy(dtype="datetime64[ns]")
-    on = (when.to_numpy(dtype="datetime64[ns]") if isinstance(when, pd.Series)
-          else np.full(len(born), pd.Timestamp(when).to_datetime64(), dtype="datetime64[ns]"))
+    on = when.to_numpy(dtype="datetime64[ns]") if isinstance(when, pd.Series) else when
+    return pd.Series(ages(dob.to_numpy(dtype="datetime64[ns]"), on), index=dob.index)
+
+
+def ages(born: np.ndarray, on) -> np.ndarray:
+    """`age_at` on numpy: `born` a datetime64[ns] array, `on` one like it or a single date."""
+    if not isinstance(on, np.ndarray):
+        on = np.full(len(born), pd.Timestamp(on).to_datetime64(), dtype="datetime64[ns]")
     by, bm, bd = _year_month_day(born)
     wy, wm, wd = _year_month_day(on)
     before_birthday = (wm < bm) | ((wm == bm) & (wd < bd))
     age = (wy - by - before_birthday).astype("float64")
     age[np.isnat(born) | np.isnat(on)] = np.nan
-    return pd.Series(age, index=dob.index)
+    return age
 
 
 def birthday(dob: pd.Series, years: int) -> pd.Series:
     """The date of the `years`-th birthday (NaT where DOB is NaT). Someone born on 29 February has
     the birthday on 1 March in common years (as `age_at` counts it)."""
-    born = dob.to_numpy(dtype="datetime64[ns]")
+    return pd.Series(birthdays(dob.to_numpy(dtype="datetime64[ns]"), years), index=dob.index, dtype=dob.dtype)
+
+
+def birthdays(born: np.ndarray, years: int) -> np.ndarray:
+    """`birthday` on a datetime64[ns] array."""
     y, m, d = _year_month_day(born)
     out = (_days_from_civil(y + years, m, d) * _NS_PER_DAY).view("datetime64[ns]")
     out[np.isnat(born)] = np.datetime64("NaT")
-    return pd.Series(out, index=dob.index, dtype=dob.dtype)
+    return out
+
+
+def add_years(dates: np.ndarray, years: int) -> np.ndarray:
+    """dates + pandas.DateOffset(years=years) on a datetime64[ns] array: the same day of the same month
+    `years` on, 29 February falling back to 28 February in common years (unlike `birthdays`)."""
+    y, m, d = _year_month_day(dates)
+    y = y + years
+    leap = (y % 4 == 0) & ((y % 100 != 0) | (y % 400 == 0))
+    d = np.where((m == 2) & (d == 29) & ~leap, 28, d)
+    out = (_days_from_civil(y, m, d) * _NS_PER_DAY).view("datetime64[ns]")
+    out[np.isnat(dates)] = np.datetime64("NaT")
+    return out
 
 
 def truthy(flag: pd.Series) -> pd.Series:
@@ -203,4 +224,4 @@ _TRUTH = {"true": True, "1": True, "false": False, "0": False}
 
 
 __all__ = ["truthy", "derived", "cached", "Text", "text", "array", "take", "invalid_date", "lookup", "age_at",
-           "birthday", "np"]
+           "ages", "birthday", "birthdays", "add_years", "np"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import age_at, birthday, derived  # noqa: F401 - rules import them from here too
+from validator.derive import age_at, array, birthday, derived, take  # noqa: F401 - rules import them from here too
 
 
 def run_bounds(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -17,6 +17,17 @@ def run_bounds(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     start_pos = np.flatnonzero(starts)
     sizes = np.diff(np.append(start_pos, n))
     return np.repeat(start_pos, sizes).astype("int64"), np.repeat(start_pos + sizes - 1, sizes).astype("int64")
+
+
+def run_cummax(values: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Running maximum of int64 `values` within runs of adjacent positions (`first`: the start of each
+    position's run, as `run_bounds` gives it): a groupby cummax on sorted groups."""
+    if not len(values):
+        return values.copy()
+    run = np.cumsum(first == np.arange(len(values)))  # run number of each position, from 1
+    low, span = values.min(), values.max() - values.min() + 1
+    lifted = values - low + run * span  # every run above all earlier runs
+    return np.maximum.accumulate(lifted) - run * span + low
 
 
 class Children:
@@ -39,14 +50,17 @@ class Children:
         out[numbers] = True
         return out
 
-    def first_rows(self, key: str) -> np.ndarray:
-        """Per child number (and a last slot, always -1, for blank): the position of the child's first
-        row in table `key`, -1 where it has none. Index it with numbers."""
+    def first_rows(self, key: str, blank_matches: bool = False) -> np.ndarray:
+        """Per child number, and a last slot for blank: the position of the child's first row in table
+        `key`, -1 where it has none. Index it with numbers. The blank slot is -1 unless
+        `blank_matches`: then it holds the first row with a blank CHILD, as pandas' `map` or
+        `reindex` on CHILD would match it."""
         numbers = self.of(key)
         out = np.full(self.count + 1, -1, dtype=np.intp)
         known, first = np.unique(numbers, return_index=True)
         out[known] = first
-        out[-1] = -1  # a blank CHILD is no child's row
+        if not blank_matches:
+            out[-1] = -1
         return out
 
 
@@ -71,6 +85,19 @@ def same_child(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     first_out = np.cumsum(counts) - counts  # where each i's pairs begin in the output
     j = order[np.repeat(lo - first_out, counts) + np.arange(len(i))]
     return i, j
+
+
+@derived
+def header_dob_by_child(r) -> np.ndarray:
+    """Header DOB_date per child number (`children`; index it with numbers): the child's first
+    Header row's, NaT where the child has none. The blank slot holds the first Header row with a
+    blank CHILD's, as looking `header_dob` up by CHILD matches blank with blank."""
+    return take(array(r, "Header", "DOB_date"), children(r).first_rows("Header", blank_matches=True))
+
+
+def header_dob_of(r, key: str) -> np.ndarray:
+    """The Header DOB_date (`header_dob_by_child`) of each row's child in table `key`."""
+    return header_dob_by_child(r)[children(r).of(key)]
 
 
 @derived

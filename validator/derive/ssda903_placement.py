@@ -13,15 +13,16 @@ SCO/WAL/NIR/NUK). Last year's Episodes are derived with this year's geography so
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from validator.derive import derived
-from validator.derive.ssda903 import episodes
+from validator.derive import array, derived, text
+from validator.derive.ssda903 import children, episodes
 from validator.reference import la_codes, postcodes, responsible_la
 
 
-def _placement(r, key: str) -> pd.DataFrame:
-    e = r.table(key)
+def _placement(r, e: pd.DataFrame) -> pd.DataFrame:
+    """The derived placement fields of the episodes `e` (rows of this or last year's Episodes)."""
     home = postcodes.lookup(e["HOME_POST"])
     place = postcodes.lookup(e["PL_POST"])
     out = pd.DataFrame(index=e.index)
@@ -43,36 +44,43 @@ def _placement(r, key: str) -> pd.DataFrame:
 @derived
 def placement(r) -> pd.DataFrame:
     """PL_LA, PL_LOCATION, PL_DISTANCE (and helpers) for every row of this year's Episodes."""
-    return _placement(r, "Episodes")
+    return _placement(r, r.table("Episodes"))
 
 
 @derived
-def placement_last(r) -> pd.DataFrame:
-    """The same for last year's Episodes (Episodes_last), in this year's geography."""
-    return _placement(r, "Episodes_last")
+def final_last_year(r) -> np.ndarray:
+    """Row labels of last year's final episode of each child (latest valid DECOM; the later row in
+    the file on a tie), in row order. Episodes without a valid DECOM or a CHILD are never final."""
+    child = children(r).of("Episodes_last")
+    decom = array(r, "Episodes_last", "DECOM_date")
+    rows = np.flatnonzero(~np.isnat(decom) & (child >= 0))
+    rows = rows[np.lexsort((decom[rows], child[rows]))]  # stable: file order within a day
+    return np.sort(rows[np.append(child[rows][1:] != child[rows][:-1], True)])
 
 
-@derived
-def final_last_year(r) -> pd.DataFrame:
-    """Last year's final episode per child (latest valid DECOM) with its derived placement fields and
-    its row label in `row`."""
-    last = r.table("Episodes_last").join(placement_last(r)[["PL_LA", "PL_LOCATION", "PL_DISTANCE"]])
-    last["row"] = last.index
-    last = last[last["DECOM_date"].notna()].sort_values(["CHILD", "DECOM_date"], kind="stable")
-    return last.groupby("CHILD", sort=False).tail(1)
+PLACEMENT_FIELDS = ["PL_LA", "PL_LOCATION", "PL_DISTANCE"]
 
 
 @derived
 def continuing_episodes(r) -> pd.DataFrame:
     """This year's first episode (by DECOM) of each child whose final episode last year was open (DEC
-    blank), joined on CHILD with that episode: last year's columns suffixed `_last`, row labels in `row`
-    and `row_last`; derived PL_LA, PL_LOCATION, PL_DISTANCE on both sides."""
-    first = episodes(r)
-    first = first[first["order"] == 0].join(placement(r)[["PL_LA", "PL_LOCATION", "PL_DISTANCE"]])
-    first["row"] = first.index
-    last = final_last_year(r)
-    last = last[last["DEC"].isna()]
-    return first.merge(last, on="CHILD", suffixes=("", "_last"))
+    blank), side by side with that episode: the Episodes columns of both years, last year's suffixed
+    `_last`, row labels in `row` and `row_last`, and the derived PL_LA, PL_LOCATION, PL_DISTANCE of
+    both (last year's in this year's geography, so the two compare). In this year's row order."""
+    c = children(r)
+    final = final_last_year(r)
+    final = final[text(r, "Episodes_last", "DEC").blank[final]]
+    open_row = np.full(c.count + 1, -1)
+    open_row[c.of("Episodes_last")[final]] = final  # per child; the blank slot stays -1
+    first = np.flatnonzero(episodes(r)["order"].to_numpy() == 0)
+    last = open_row[c.of("Episodes")[first]]
+    first, last = first[last >= 0], last[last >= 0]
+    now = r.table("Episodes").iloc[first]
+    now = now.join(placement(r)[PLACEMENT_FIELDS]).assign(row=first).reset_index(drop=True)
+    before = r.table("Episodes_last").iloc[last]
+    before = before.join(_placement(r, before)[PLACEMENT_FIELDS]).assign(row=last)
+    before = before.drop(columns="CHILD").add_suffix("_last").reset_index(drop=True)
+    return pd.concat([now, before], axis=1)
 
 
 @derived
@@ -108,4 +116,4 @@ def provider_las(r) -> pd.DataFrame:
     return both.dropna(subset=["LA_DFE"]).reset_index(drop=True)
 
 
-__all__ = ["placement", "placement_last", "final_last_year", "continuing_episodes", "uasc_children", "provider_las"]
+__all__ = ["placement", "final_last_year", "continuing_episodes", "uasc_children", "provider_las"]

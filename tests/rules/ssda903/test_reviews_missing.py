@@ -95,8 +95,11 @@ def test_574_overlapping_or_while_open():
         {"CHILD": "3", "MIS_START": "10/06/2024", "MIS_END": "11/06/2024"},  # inside the first too
         {"CHILD": "4", "MIS_START": "01/06/2024", "MIS_END": "xx"},
         {"CHILD": "4", "MIS_START": "02/06/2024", "MIS_END": "03/06/2024"},  # earlier end unreadable
+        {"CHILD": "5", "MIS_START": "01/06/2024", "MIS_END": "30/06/2024"},
+        {"CHILD": "5", "MIS_START": "02/06/2024", "MIS_END": "xx"},  # inside the first
+        {"CHILD": "5", "MIS_START": "03/06/2024", "MIS_END": "04/06/2024"},  # still inside the first
     )
-    assert flagged(r, "574") == {"Missing": [2, 5, 6]}
+    assert flagged(r, "574") == {"Missing": [2, 5, 6, 10, 11]}
 
 
 # --- Missing against Episodes ---------------------------------------------------------------
