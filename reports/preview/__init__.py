@@ -163,7 +163,11 @@ def breakdown(tid: str, title: str, group: str, values, children, *, unit: str =
     shown even when 0); `labels` maps a category to its label."""
     # categories and ids as integer codes; the distinct (category, id) pairs, sorted by category then by
     # the id's display order, split into one list per category
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # blank -> -1
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # labels made by `labelled`
+        cat = pd.Categorical(values)
+        codes, uniques = cat.codes, np.asarray(cat.categories, dtype=object)
+    else:
+        codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # blank -> -1
     text = np.asarray([str(v) for v in uniques] + [NOT_KNOWN], dtype=object)  # -1 takes the last
     text_codes, cat_values = pd.factorize(text)  # values with the same text are one category
     cats = text_codes[codes]
@@ -191,19 +195,33 @@ def breakdown(tid: str, title: str, group: str, values, children, *, unit: str =
     return PreviewTable(id=tid, title=title, group=group, rows=rows, unit=unit, dimension=dimension, total=tot, note=note)
 
 
-def bands(values, edges: list[float], names: list[str]) -> np.ndarray:
-    """Label numeric values with bands [edges[i], edges[i+1]) named names[i]; None outside the bands
+def labelled(codes: np.ndarray, names: list[str]) -> pd.Categorical:
+    """A label per row from integer codes into `names` (-1: blank), as a categorical: breakdown then
+    counts on the codes."""
+    return pd.Categorical.from_codes(codes, categories=names)
+
+
+def flag_labels(flag: np.ndarray, yes: str, no: str) -> pd.Categorical:
+    """`yes` where flag, else `no`."""
+    return labelled(flag.astype(np.int8), [no, yes])
+
+
+def band_codes(values, edges: list[float]) -> np.ndarray:
+    """The band [edges[i], edges[i+1]) of each numeric value as i; -1 outside the bands or where missing."""
+    i = np.searchsorted(edges, np.asarray(values, dtype="float64"), side="right") - 1  # NaN sorts last
+    return np.where(i < len(edges) - 1, i, -1)
+
+
+def bands(values, edges: list[float], names: list[str]) -> pd.Categorical:
+    """Label numeric values with bands [edges[i], edges[i+1]) named names[i]; blank outside the bands
     and where the value is missing."""
-    v = np.asarray(values, dtype="float64")
-    i = np.searchsorted(edges, v, side="right") - 1
-    inside = (i >= 0) & (i < len(names))  # NaN sorts after every edge: outside
-    return np.where(inside, np.asarray(names, dtype=object)[np.clip(i, 0, len(names) - 1)], None)
+    return labelled(band_codes(values, edges), names)
 
 
 AGE_EDGES, AGE_NAMES = [0, 1, 5, 10, 16, 200], ["Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]
 
 
-def age_band(age) -> np.ndarray:
+def age_band(age) -> pd.Categorical:
     return bands(age, AGE_EDGES, AGE_NAMES)
 
 
@@ -342,4 +360,5 @@ def masked(p: Preview, masker) -> Preview:
 
 
 __all__ = ["Measure", "Cell", "PreviewTable", "Preview", "compute", "configure", "preview_of", "masked",
-           "parse_thresholds", "breakdown", "ids", "bands", "age_band", "NOT_KNOWN", "DEFAULT_THRESHOLDS"]
+           "parse_thresholds", "breakdown", "ids", "labelled", "flag_labels", "band_codes", "bands", "age_band",
+           "NOT_KNOWN", "DEFAULT_THRESHOLDS"]

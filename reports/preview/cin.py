@@ -35,9 +35,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from reports.preview import Cell, Measure, PreviewTable, age_band, bands, breakdown, ids
+from reports.preview import (AGE_EDGES, AGE_NAMES, Cell, Measure, PreviewTable, band_codes, bands, breakdown,
+                             flag_labels, labelled)
 from validator.derive import preview as d
-from validator.derive.preview import Text
 from validator.model import LAST
 from validator.spec import spec
 
@@ -97,19 +97,26 @@ def _labels(field: str) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ building blocks
-# Children are codes of validator.derive.preview.child_ids (the `child` column of the derived frames).
+# Row sets are positions in the derived frames of validator.derive.preview; children are their `child`
+# codes (d.names lists them).
 
 
 @d._cached
-def _open_episodes(r, suffix, year) -> pd.DataFrame:
+def _open_episodes(r, suffix, year) -> np.ndarray:
     e = d.cin_episodes(r, suffix, year)
-    return e[e["of_need"].to_numpy() & e["open_at_end"].to_numpy() & (e["child"].to_numpy() >= 0)]
+    return np.flatnonzero(e["of_need"].to_numpy() & e["open_at_end"].to_numpy() & (e["child"].to_numpy() >= 0))
 
 
 @d._cached
-def _re_referrals(r, suffix, year) -> pd.DataFrame:
-    """Referrals in the year with `days_since_previous` (days since the child's latest earlier referral)
-    and `re_referral`."""
+def _referrals(r, suffix, year) -> np.ndarray:
+    e = d.cin_episodes(r, suffix, year)
+    return np.flatnonzero(e["referral_in_year"].to_numpy() & (e["child"].to_numpy() >= 0))
+
+
+@d._cached
+def _re_referrals(r, suffix, year) -> np.ndarray:
+    """Of _referrals: whether each is a re-referral, 1 to RE_REFERRAL_MAX_DAYS days after the child's
+    latest earlier referral (from this census, and last year's for this year)."""
     e = d.cin_episodes(r, suffix, year)
     child, date = [e["child"].to_numpy()], [e["CINreferralDate_date"].to_numpy()]
     if suffix == "" and r.has("CINdetails" + LAST):
@@ -128,56 +135,58 @@ def _re_referrals(r, suffix, year) -> pd.DataFrame:
     same_child = (before >= 0) & (c[np.maximum(before, 0)] == c)
     previous = np.full(len(child), np.datetime64("NaT"), dtype=t.dtype)
     previous[order] = np.where(same_child, t[np.maximum(before, 0)], np.datetime64("NaT"))
-    refs = e[e["referral_in_year"].to_numpy() & (e["child"].to_numpy() >= 0)]
-    at = e.index.get_indexer(refs.index)
-    days = np.floor((refs["CINreferralDate_date"].to_numpy() - previous[at]) / np.timedelta64(1, "D"))
-    return refs.assign(days_since_previous=days, re_referral=(days >= 1) & (days <= RE_REFERRAL_MAX_DAYS))
+    refs = _referrals(r, suffix, year)
+    days = np.floor((date[refs] - previous[refs]) / np.timedelta64(1, "D"))
+    return (days >= 1) & (days <= RE_REFERRAL_MAX_DAYS)
 
 
 @d._cached
-def _completed(r, suffix, year) -> pd.DataFrame:
-    a = d.assessments(r, suffix, year)
-    return a[a["completed_in_year"].to_numpy()]
+def _completed(r, suffix, year) -> np.ndarray:
+    return np.flatnonzero(d.assessments(r, suffix, year)["completed_in_year"].to_numpy())
 
 
 @d._cached
-def _icpcs(r, suffix, year) -> pd.DataFrame:
-    s = d.section47(r, suffix, year)
-    return s[s["icpc_in_year"].to_numpy()]
+def _icpcs(r, suffix, year) -> np.ndarray:
+    return np.flatnonzero(d.section47(r, suffix, year)["icpc_in_year"].to_numpy())
 
 
 def measures(r, suffix: str, year) -> list[Measure]:
-    refs = _re_referrals(r, suffix, year)
-    re_refs = refs["child"].to_numpy()[refs["re_referral"].to_numpy()]
+    e = d.cin_episodes(r, suffix, year)
+    refs = e["child"].to_numpy()[_referrals(r, suffix, year)]
+    re_refs = refs[_re_referrals(r, suffix, year)]
+    a = d.assessments(r, suffix, year)
     done = _completed(r, suffix, year)
-    wd = done["working_days"].to_numpy()
+    wd = a["working_days"].to_numpy()[done]
     timed = wd >= 0
     within45 = timed & (wd <= WITHIN_ASSESSMENT_DAYS)
+    done = a["child"].to_numpy()[done]
     s = d.section47(r, suffix, year)
+    s47 = s["child"].to_numpy()[s["s47_in_year"].to_numpy()]
     icpc = _icpcs(r, suffix, year)
-    icpc_wd = icpc["icpc_working_days"].to_numpy()
+    icpc_wd = s["icpc_working_days"].to_numpy()[icpc]
     icpc_timed = ~np.isnan(icpc_wd)
     within15 = icpc_timed & (icpc_wd <= WITHIN_ICPC_DAYS)
-    icpc_kids = icpc["child"].to_numpy()
+    icpc = s["child"].to_numpy()[icpc]
+    icpc_kids = icpc
     if INCLUDE_TRANSFER_IN_ICPCS:
-        icpc_kids = np.concatenate([icpc_kids, _transfer_in_icpcs(r, suffix, year)["child"].to_numpy()])
+        icpc_kids = np.concatenate([icpc, e["child"].to_numpy()[_transfer_in_icpcs(r, suffix, year)]])
     p = d.plans(r, suffix, year)
     plan_kid = p["child"].to_numpy()
     started, ended = p["started_in_year"].to_numpy(), p["ended_in_year"].to_numpy()
-    starting = d.names(r, plan_kid[started])
-    values = {
-        "cin_at_31_march": (_open_episodes(r, suffix, year)["child"].to_numpy(), None, None),
-        "referrals_in_year": (refs["child"].to_numpy(), len(refs), None),
+    values = {  # children (codes, one per row counted), count (None: the children), denominator
+        "cin_at_31_march": (e["child"].to_numpy()[_open_episodes(r, suffix, year)], None, None),
+        "referrals_in_year": (refs, len(refs), None),
         "re_referrals_within_12_months": (re_refs, len(re_refs), len(refs)),
-        "assessments_completed": (done["child"].to_numpy(), len(done), None),
-        "assessments_within_45_working_days": (done["child"].to_numpy()[within45], int(within45.sum()), int(timed.sum())),
-        "section_47_enquiries": (s["child"].to_numpy()[s["s47_in_year"].to_numpy()], int(s["s47_in_year"].sum()), None),
+        "assessments_completed": (done, len(done), None),
+        "assessments_within_45_working_days": (done[within45], int(within45.sum()), int(timed.sum())),
+        "section_47_enquiries": (s47, len(s47), None),
         "icpcs": (icpc_kids, len(icpc_kids), None),
-        "icpcs_within_15_working_days": (icpc["child"].to_numpy()[within15], int(within15.sum()), int(icpc_timed.sum())),
+        "icpcs_within_15_working_days": (icpc[within15], int(within15.sum()), int(icpc_timed.sum())),
         "cpp_started": (plan_kid[started], int(started.sum()), None),
         "cpp_ended": (plan_kid[ended], int(ended.sum()), None),
         "cpp_at_31_march": (plan_kid[p["open_at_end"].to_numpy()], None, None),
-        "cpp_second_or_subsequent": (plan_kid[started & p["previous_plan"].to_numpy()], None, len(starting)),
+        "cpp_second_or_subsequent": (plan_kid[started & p["previous_plan"].to_numpy()], None,
+                                     len(d.names(r, plan_kid[started]))),
     }
     out = []
     for k, (kids, n, den) in values.items():
@@ -188,13 +197,20 @@ def measures(r, suffix: str, year) -> list[Measure]:
     return out
 
 
-def _transfer_in_icpcs(r, suffix, year) -> pd.DataFrame:
-    """Episode-level DateOfInitialCPC in the year in an episode without a Section 47 record."""
+def _key(*cols: np.ndarray) -> np.ndarray:
+    """One int64 per row for a combination of non-negative integer key columns (aligned arrays)."""
+    dims = [int(c.max()) + 1 if len(c) else 1 for c in cols]
+    return np.ravel_multi_index(cols, dims) if len(cols[0]) else np.zeros(0, dtype=np.int64)
+
+
+def _transfer_in_icpcs(r, suffix, year) -> np.ndarray:
+    """CINdetails rows with an episode-level DateOfInitialCPC in the year and no Section 47 record."""
     e = d.cin_episodes(r, suffix, year)
     s = r.table("Section47" + suffix)
-    key = ["ChildSeq", "CINdetailsID"]
-    has_s47 = pd.MultiIndex.from_frame(e[key]).isin(pd.MultiIndex.from_frame(s[key])) if len(s) else np.zeros(len(e), bool)
-    return e[d.between(e["DateOfInitialCPC_date"].to_numpy(), year.start, year.end) & ~has_s47]
+    seq = [np.concatenate([e[k].to_numpy(), s[k].to_numpy()]).astype(np.int64) for k in ("ChildSeq", "CINdetailsID")]
+    key = _key(*seq)
+    has_s47 = np.isin(key[:len(e)], key[len(e):])
+    return np.flatnonzero(d.between(e["DateOfInitialCPC_date"].to_numpy(), year.start, year.end) & ~has_s47)
 
 
 # ------------------------------------------------------------------ tables
@@ -207,20 +223,23 @@ _SPAN_NAMES = ["3 months or less", "Over 3 months to 6 months", "Over 6 months t
                "2 years or more"]
 
 
-def _span_band(start: pd.Series, end) -> np.ndarray:
+def _add_months(dates: np.ndarray, months: int) -> np.ndarray:
+    """Dates (midnight) plus calendar months, the day kept or cut to the month's last (pd.DateOffset)."""
+    month = dates.astype("datetime64[M]")
+    day = dates - month.astype(dates.dtype)
+    target = month + months
+    last_day = (target + 1).astype(dates.dtype) - np.timedelta64(1, "D")
+    return np.minimum(target.astype(dates.dtype) + day, last_day)
+
+
+def _span_band(start: np.ndarray, end) -> pd.Categorical:
     """Calendar bands of end - start (`end` dates aligned with `start`, or one date): <= 3 months, > 3 to
-    <= 6 months, > 6 months to < 1 year, 1 to < 2 years, 2 years or more; None when either date is
+    <= 6 months, > 6 months to < 1 year, 1 to < 2 years, 2 years or more; blank when either date is
     missing or end < start."""
-    out = np.full(len(start), None, dtype=object)
-    end = pd.Series(end, index=start.index)
-    ok = (start.notna() & end.notna() & (end >= start)).to_numpy()
-    if not ok.any():
-        return out
-    s, e = start[ok], end[ok]
-    m3, m6 = s + pd.DateOffset(months=3), s + pd.DateOffset(months=6)
-    y1, y2 = s + pd.DateOffset(years=1), s + pd.DateOffset(years=2)
-    out[ok] = np.select([e <= m3, e <= m6, e < y1, e < y2], _SPAN_NAMES[:4], _SPAN_NAMES[4])
-    return out
+    end = np.broadcast_to(np.asarray(end, dtype=start.dtype), start.shape)
+    band = np.select([end <= _add_months(start, 3), end <= _add_months(start, 6), end < _add_months(start, 12),
+                      end < _add_months(start, 24)], [0, 1, 2, 3], 4)
+    return labelled(np.where(end >= start, band, -1), _SPAN_NAMES)  # NaT compares False: blank
 
 
 def tables(r) -> list[PreviewTable]:
@@ -229,126 +248,148 @@ def tables(r) -> list[PreviewTable]:
     e = d.cin_episodes(r, "", y)
     child = e["child"].to_numpy()
 
-    def who(frame: pd.DataFrame) -> pd.Categorical:
-        return d.as_children(r, frame["child"].to_numpy())
+    def col(name: str, rows: np.ndarray) -> np.ndarray:  # an episodes column at these rows
+        return e[name].to_numpy()[rows]
+
+    def who(codes: np.ndarray) -> pd.Categorical:
+        return d.as_children(r, codes)
 
     out: list[PreviewTable] = []
     g = "Children in need"
     # A1/B2: children in need at 31 March, one row per child (latest referral)
-    o = _open_episodes(r, "", y)
-    o = o.iloc[d.one_per_child(o["child"].to_numpy(), o["CINreferralDate_date"].to_numpy(), np.arange(len(o)), keep="last")]
-    c = o["child"].to_numpy()
-    age = np.where(kids["unborn"].to_numpy()[c], "Unborn", age_band(kids["age_end"].to_numpy()[c]))
+    referral = e["CINreferralDate_date"].to_numpy()
+    o = d.one_per_child(child, referral, _open_episodes(r, "", y), keep="last")
+    c = child[o]
+    age = np.where(kids["unborn"].to_numpy()[c], len(AGE_NAMES), band_codes(kids["age_end"].to_numpy()[c], AGE_EDGES))
     dis = r.table("Disabilities")
     dis_kid = d.child_codes(r, dis[ID])
     dis_rows = np.flatnonzero(np.isin(dis_kid, c))
     out += [
-        breakdown("cin_need", "Children in need at 31 March by primary need", g, o["PrimaryNeedCode"], who(o),
+        breakdown("cin_need", "Children in need at 31 March by primary need", g, col("PrimaryNeedCode", o), who(c),
                   labels=_labels("PrimaryNeedCode")),
-        breakdown("cin_age", "Children in need at 31 March by age", g, age, who(o),
+        breakdown("cin_age", "Children in need at 31 March by age", g, labelled(age, AGE_NAMES + ["Unborn"]), who(c),
                   order=["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]),
-        breakdown("cin_sex", "Children in need at 31 March by sex", g, kids["sex"].to_numpy()[c], who(o)),
-        breakdown("cin_ethnicity", "Children in need at 31 March by ethnicity", g, kids["ethnicity"].to_numpy()[c], who(o),
+        breakdown("cin_sex", "Children in need at 31 March by sex", g, kids["sex"].to_numpy()[c], who(c)),
+        breakdown("cin_ethnicity", "Children in need at 31 March by ethnicity", g, kids["ethnicity"].to_numpy()[c], who(c),
                   labels=_labels("Ethnicity")),
         breakdown("cin_disability", "Children in need at 31 March by disability", g, dis["Disability"].to_numpy()[dis_rows],
-                  d.as_children(r, dis_kid[dis_rows]), labels=_labels("Disability"), total=False,
+                  who(dis_kid[dis_rows]), labels=_labels("Disability"), total=False,
                   note="A child can have several disabilities."),
         breakdown("cin_open_duration", "Children in need at 31 March by how long the case has been open", g,
-                  _span_band(o["CINreferralDate_date"], y.end), who(o), order=_SPAN_NAMES),
+                  _span_band(referral[o], np.datetime64(y.end)), who(c), order=_SPAN_NAMES),
     ]
-
     # B1: episodes starting, ending, open
-    need = e[e["of_need"].to_numpy() & (child >= 0)]
-    flows = [("Starting in the year (referral in the year)", need["referral_in_year"].to_numpy()),
-             ("Ending in the year (closure in the year)", need["closure_in_year"].to_numpy()),
-             ("Open at 31 March", need["open_at_end"].to_numpy()),
+    need = e["of_need"].to_numpy() & (child >= 0)
+    closing = e["closure_in_year"].to_numpy()
+    flows = [("Starting in the year (referral in the year)", need & e["referral_in_year"].to_numpy()),
+             ("Ending in the year (closure in the year)", need & closing),
+             ("Open at 31 March", need & e["open_at_end"].to_numpy()),
              ("At any point in the year (open on 1 April or starting in the year)",
-              need["open_at_start"].to_numpy() | need["referral_in_year"].to_numpy())]
+              need & (e["open_at_start"].to_numpy() | e["referral_in_year"].to_numpy()))]
     out.append(PreviewTable(id="cin_episodes", title="Episodes of need", group=g, unit="episodes",
-                            rows=[Cell(label=lab, value=int(f.sum()), children=d.names(r, need["child"].to_numpy()[f]))
-                                  for lab, f in flows],
+                            rows=[Cell(label=lab, value=int(f.sum()), children=d.names(r, child[f])) for lab, f in flows],
                             note="Each episode counted; NFA referrals and N9/RC8/RC9 episodes are not episodes of need."))
-    ended = need[need["closure_in_year"].to_numpy()]
-    closed = e[e["closure_in_year"].to_numpy() & (child >= 0)]
+    ended = np.flatnonzero(need & closing)
+    closed = np.flatnonzero(closing & (child >= 0))
     out += [
         breakdown("cin_ended_duration", "Episodes ending in the year by duration", g,
-                  _span_band(ended["CINreferralDate_date"], ended["CINclosureDate_date"]), who(ended), order=_SPAN_NAMES,
+                  _span_band(referral[ended], col("CINclosureDate_date", ended)), who(child[ended]), order=_SPAN_NAMES,
                   count_rows=True, unit="episodes"),
-        breakdown("cin_ended_reason", "Episodes ending in the year by reason for closure", g, closed["ReasonForClosure"],
-                  who(closed), count_rows=True, unit="episodes", labels=_labels("ReasonForClosure")),
+        breakdown("cin_ended_reason", "Episodes ending in the year by reason for closure", g, col("ReasonForClosure", closed),
+                  who(child[closed]), count_rows=True, unit="episodes", labels=_labels("ReasonForClosure")),
     ]
     # C1: referrals
-    refs = _re_referrals(r, "", y)
+    refs = _referrals(r, "", y)
+    referred = who(child[refs])
     g = "Referrals"
     out += [
-        breakdown("referral_source", "Referrals by source", g, refs["ReferralSource"], who(refs), count_rows=True,
+        breakdown("referral_source", "Referrals by source", g, col("ReferralSource", refs), referred, count_rows=True,
                   unit="referrals", labels=_labels("ReferralSource")),
         breakdown("referral_nfa", "Referrals with no further action", g,
-                  np.where(refs["nfa"], "No further action", "Further action"), who(refs), count_rows=True, unit="referrals",
-                  order=["No further action", "Further action"]),
+                  flag_labels(col("nfa", refs), "No further action", "Further action"), referred, count_rows=True,
+                  unit="referrals", order=["No further action", "Further action"]),
         breakdown("referral_re", "Re-referrals within 12 months", g,
-                  np.where(refs["re_referral"], "Re-referral within 12 months", "Not a re-referral"), who(refs),
+                  flag_labels(_re_referrals(r, "", y), "Re-referral within 12 months", "Not a re-referral"), referred,
                   count_rows=True, unit="referrals", order=["Re-referral within 12 months", "Not a re-referral"],
                   note="Provisional: earlier referrals are known only from this census" +
                        (" and last year's." if r.has("CINdetails" + LAST) else " (give last year's census with --previous).")),
     ]
     # C2/C3: assessments
-    a = _completed(r, "", y)
-    wd = a["working_days"][a["working_days"] >= 0]
-    pct = ", ".join(f"{q}th {wd.quantile(q / 100):.0f}" for q in (25, 50, 75)) if len(wd) else "none"
+    a = d.assessments(r, "", y)
+    done = _completed(r, "", y)
+    wd = a["working_days"].iloc[done]
+    timed = wd[wd >= 0]
+    pct = ", ".join(f"{q}th {timed.quantile(q / 100):.0f}" for q in (25, 50, 75)) if len(timed) else "none"
     g = "Assessments"
     out.append(breakdown("assessment_duration", "Assessments completed by working days from start to authorisation", g,
-                         bands(a["working_days"], *_ASSESS_BANDS), who(a), order=_ASSESS_BANDS[1], count_rows=True,
-                         unit="assessments",
+                         bands(wd, *_ASSESS_BANDS), who(a["child"].to_numpy()[done]), order=_ASSESS_BANDS[1],
+                         count_rows=True, unit="assessments",
                          note=f"Start day = day 0 (same day = 0). Percentiles (working days): {pct}. "
                               "Not known: a date missing or authorised before the start."))
-    f = r.table("AssessmentFactors")
-    key = ["ChildSeq", "CINdetailsID", "AssessmentID"]
-    if len(f) and len(a):
-        f = f[pd.MultiIndex.from_frame(f[key].astype("int64")).isin(pd.MultiIndex.from_frame(a[key].astype("int64")))]
-        f = f.drop_duplicates(key + ["AssessmentFactors"])
-    else:
-        f = f.iloc[0:0]
-    out.append(breakdown("assessment_factors", "Factors identified at assessment (assessments completed in the year)", g,
-                         f["AssessmentFactors"], d.as_children(r, d.child_codes(r, f[ID])), count_rows=True,
-                         unit="assessments", total=False, labels=_labels("AssessmentFactors"),
-                         note="An assessment with several factors counts under each; 21 = no factors identified."))
+    out.append(_factors_table(r, a.iloc[done], g))
     # C4: S47 and ICPC
+    s = d.section47(r, "", y)
     icpc = _icpcs(r, "", y)
-    g = "Section 47 and ICPC"
     tr = _transfer_in_icpcs(r, "", y)
+    g = "Section 47 and ICPC"
     out += [
         breakdown("icpc_duration", "Initial child protection conferences by working days from section 47 start", g,
-                  bands(icpc["icpc_working_days"], *_ICPC_BANDS), who(icpc), order=_ICPC_BANDS[1], count_rows=True,
-                  unit="conferences",
+                  bands(s["icpc_working_days"].to_numpy()[icpc], *_ICPC_BANDS), who(s["child"].to_numpy()[icpc]),
+                  order=_ICPC_BANDS[1], count_rows=True, unit="conferences",
                   note="Not known: no section 47 start date, or the conference was before the section 47 (left out of the durations, still counted)."),
         PreviewTable(id="icpc_transfer_in", title="Episode-level initial conferences without a section 47 (transfer-in conferences)",
-                     group=g, unit="episodes", rows=[Cell(label="Episodes", value=len(tr), children=d.names(r, tr["child"].to_numpy()))],
+                     group=g, unit="episodes", rows=[Cell(label="Episodes", value=len(tr), children=d.names(r, child[tr]))],
                      note="Summarised separately, not in the ICPC count" if not INCLUDE_TRANSFER_IN_ICPCS else "Included in the ICPC count"),
     ]
     # D1-D7: child protection plans
     p = d.plans(r, "", y)
+    plan_kid = p["child"].to_numpy()
+    st = np.flatnonzero(p["started_in_year"].to_numpy())
+    op = np.flatnonzero(p["open_at_end"].to_numpy())
+    op = op[d.last_per_child(plan_kid[op])]
+    en = np.flatnonzero(p["ended_in_year"].to_numpy())
     g = "Child protection plans"
-    st = p[p["started_in_year"].to_numpy()]
-    op = p[p["open_at_end"].to_numpy()]
-    op = op.iloc[d.last_per_child(op["child"].to_numpy())]
-    en = p[p["ended_in_year"].to_numpy()]
+
+    def plan(name: str, rows: np.ndarray) -> np.ndarray:
+        return p[name].to_numpy()[rows]
+
     out += [
-        breakdown("cpp_started_initial", "Plans starting in the year by initial category of abuse", g, st["InitialCategoryOfAbuse"],
-                  who(st), count_rows=True, unit="plans", labels=_labels("InitialCategoryOfAbuse")),
-        breakdown("cpp_open_latest", "Children on a plan at 31 March by latest category of abuse", g, op["LatestCategoryOfAbuse"],
-                  who(op), labels=_labels("LatestCategoryOfAbuse"), note="MUL (multiple) children are counted once."),
-        breakdown("cpp_open_initial", "Children on a plan at 31 March by initial category of abuse", g, op["InitialCategoryOfAbuse"],
-                  who(op), labels=_labels("InitialCategoryOfAbuse")),
+        breakdown("cpp_started_initial", "Plans starting in the year by initial category of abuse", g,
+                  plan("InitialCategoryOfAbuse", st), who(plan_kid[st]), count_rows=True, unit="plans",
+                  labels=_labels("InitialCategoryOfAbuse")),
+        breakdown("cpp_open_latest", "Children on a plan at 31 March by latest category of abuse", g,
+                  plan("LatestCategoryOfAbuse", op), who(plan_kid[op]), labels=_labels("LatestCategoryOfAbuse"),
+                  note="MUL (multiple) children are counted once."),
+        breakdown("cpp_open_initial", "Children on a plan at 31 March by initial category of abuse", g,
+                  plan("InitialCategoryOfAbuse", op), who(plan_kid[op]), labels=_labels("InitialCategoryOfAbuse")),
         breakdown("cpp_second", "Plans starting in the year: first or second/subsequent", g,
-                  np.where(st["previous_plan"], "Second or subsequent plan", "First plan"), who(st), count_rows=True,
-                  unit="plans", order=["First plan", "Second or subsequent plan"],
+                  flag_labels(plan("previous_plan", st), "Second or subsequent plan", "First plan"), who(plan_kid[st]),
+                  count_rows=True, unit="plans", order=["First plan", "Second or subsequent plan"],
                   note="Second or subsequent = NumberOfPreviousCPP > 0 or an earlier plan in this or last year's census, however long ago."),
         breakdown("cpp_ended_duration", "Plans ending in the year by duration", g,
-                  _span_band(en["CPPstartDate_date"], en["CPPendDate_date"]), who(en), order=_SPAN_NAMES,
-                  count_rows=True, unit="plans"),
+                  _span_band(plan("CPPstartDate_date", en), plan("CPPendDate_date", en)), who(plan_kid[en]),
+                  order=_SPAN_NAMES, count_rows=True, unit="plans"),
     ]
     return out
+
+
+def _factors_table(r, done: pd.DataFrame, group: str) -> PreviewTable:
+    """Factors identified at the assessments `done` (completed in the year): each (assessment, factor) once."""
+    f = r.table("AssessmentFactors")
+    key = ["ChildSeq", "CINdetailsID", "AssessmentID"]
+    cols = [np.concatenate([f[k].to_numpy(), done[k].to_numpy()]).astype(np.int64) for k in key]
+    assessment = _key(*cols)
+    rows = np.flatnonzero(np.isin(assessment[:len(f)], assessment[len(f):]))
+    factor, factors = pd.factorize(f["AssessmentFactors"].to_numpy(dtype=object)[rows])
+    pair = _key(assessment[rows], factor + 1)  # blank factor (-1) is a value too
+    order = np.argsort(pair, kind="stable")
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = pair[order][1:] != pair[order][:-1]
+    rows = np.sort(rows[order[first]])
+    return breakdown("assessment_factors", "Factors identified at assessment (assessments completed in the year)", group,
+                     f["AssessmentFactors"].to_numpy()[rows], d.as_children(r, d.child_codes(r, f[ID].iloc[rows])),
+                     count_rows=True, unit="assessments", total=False, labels=_labels("AssessmentFactors"),
+                     note="An assessment with several factors counts under each; 21 = no factors identified.")
 
 
 def warnings(r) -> list[Cell]:
@@ -356,19 +397,18 @@ def warnings(r) -> list[Cell]:
     a = d.assessments(r, "", y)
     s = d.section47(r, "", y)
     e = d.cin_episodes(r, "", y)
-    checks = [
+    checks = [  # the child of each row to look at
         ("Assessments authorised before they started: left out of the duration figures",
          a["child"].to_numpy()[a["completed_in_year"].to_numpy() & (a["working_days"].to_numpy() < 0)]),
         ("Conferences before their section 47 started: counted as ICPCs, left out of durations",
          s["child"].to_numpy()[s["icpc_in_year"].to_numpy()
                                & (s["DateOfInitialCPC_date"].to_numpy() < s["S47ActualStartDate_date"].to_numpy())]),
         ("Episodes whose referral date is not a date: left out",
-         e["child"].to_numpy()[Text(e["CINreferralDate"]).given() & np.isnat(e["CINreferralDate_date"].to_numpy())]),
+         e["child"].to_numpy()[e["CINreferralDate"].notna().to_numpy() & np.isnat(e["CINreferralDate_date"].to_numpy())]),
     ]
     if not r.has("CINdetails" + LAST):
-        refs = _re_referrals(r, "", y)
         checks.append(("Re-referrals counted from this census only (no previous census given): provisional",
-                       refs["child"].to_numpy()[refs["re_referral"].to_numpy()]))
+                       e["child"].to_numpy()[_referrals(r, "", y)][_re_referrals(r, "", y)]))
     out = [Cell(label=label, value=len(rows), children=d.names(r, rows)) for label, rows in checks]
     return [w for w in out if w.value]
 

@@ -32,7 +32,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from reports.preview import Cell, Measure, PreviewTable, age_band, bands, breakdown
+from reports.preview import (Cell, Measure, PreviewTable, age_band, band_codes, bands, breakdown, flag_labels,
+                             labelled)
 from validator.derive import birthday as birthday_on
 from validator.derive import preview as d
 from validator.spec import spec
@@ -223,7 +224,7 @@ def tables(r) -> list:
                   order=[f"{DISTANCE_MILES} miles or less", f"Over {DISTANCE_MILES} miles"],
                   note="Blank for most UASC (no home postcode): shown as not known."),
         breakdown("cla_uasc", "Looked after at 31 March: unaccompanied asylum-seeking children", g,
-                  np.where(kid("uasc_end", c), "UASC", "Not UASC"), who, order=["UASC", "Not UASC"]),
+                  flag_labels(kid("uasc_end", c), "UASC", "Not UASC"), who, order=["UASC", "Not UASC"]),
     ]
     # C1: started (first start)
     decom, dec = e["DECOM_date"].to_numpy(), e["DEC_date"].to_numpy()
@@ -242,7 +243,9 @@ def tables(r) -> list:
     ce = d.one_per_child(child, dec, ceases, keep="last")
     who = d.as_children(r, child[ce])
     days = np.floor((dec[ce] - col("period_start", ce)) / np.timedelta64(1, "D"))
-    duration = np.where(col("period_truncated", ce), "Started before the history in the file", bands(days, *_DURATION))
+    edges, names = _DURATION
+    duration = labelled(np.where(col("period_truncated", ce), len(names), band_codes(days, edges)),
+                        names + ["Started before the history in the file"])
     out += [
         breakdown("ceased_reason", "Ceased to be looked after by reason", g, col("REC", ce), who, labels=_labels("REC"),
                   note="A child ceasing twice in the year is counted once (last cessation)."),
@@ -258,7 +261,7 @@ def tables(r) -> list:
     ad_only = ad[adopted[ad]]
     out += [
         breakdown("adopted_sgo", "Adopted and special guardianship orders", g,
-                  np.where(adopted[ad], "Adopted (E11, E12)", "Special guardianship order (E43-E48)"),
+                  flag_labels(adopted[ad], "Adopted (E11, E12)", "Special guardianship order (E43-E48)"),
                   d.as_children(r, child[ad]), order=["Adopted (E11, E12)", "Special guardianship order (E43-E48)"]),
         breakdown("adopted_sex", "Adopted during the year by sex", g, kid("SEX", child[ad_only]), d.as_children(r, child[ad_only]),
                   labels=_labels("SEX")),
@@ -290,7 +293,7 @@ def tables(r) -> list:
         breakdown("missing_children_type", "Children missing or away by type of incident", g, m["MISSING"], who,
                   labels=_labels("MISSING"), note="A child with both kinds appears in both rows."),
         breakdown("missing_at_end", "Incidents still open at 31 March", g,
-                  np.where(m["MIS_END"].isna(), "Still missing or away at 31 March", "Returned"), who,
+                  flag_labels(m["MIS_END"].isna().to_numpy(), "Still missing or away at 31 March", "Returned"), who,
                   count_rows=True, unit="incidents"),
     ]
     # H1/H4: placement stability and reasons for change
@@ -306,7 +309,7 @@ def tables(r) -> list:
     # V3/V4 only
     sb = np.flatnonzero(d.short_break_only(r, "", y))
     out.append(breakdown("short_breaks_only", "Children looked after only under short-break agreements (not in the figures above)",
-                         "Short breaks", np.full(len(sb), "Looked after only under short breaks (V3/V4)"),
+                         "Short breaks", labelled(np.zeros(len(sb), dtype=np.int8), ["Looked after only under short breaks (V3/V4)"]),
                          d.as_children(r, sb), total=False))
     return out
 
@@ -340,8 +343,8 @@ def _location(r, rows: pd.Index) -> tuple[np.ndarray, np.ndarray]:
         dist = pl["PL_DISTANCE"].to_numpy(dtype="float64", na_value=np.nan)
     except Exception:  # noqa: BLE001 - no postcode directory: the tables say "not known"
         return blank, blank
-    return locality, np.where(dist <= DISTANCE_MILES, f"{DISTANCE_MILES} miles or less",
-                              np.where(dist > DISTANCE_MILES, f"Over {DISTANCE_MILES} miles", None))
+    return locality, labelled(np.select([dist <= DISTANCE_MILES, dist > DISTANCE_MILES], [0, 1], -1),
+                              [f"{DISTANCE_MILES} miles or less", f"Over {DISTANCE_MILES} miles"])
 
 
 OC2_ITEMS = [("CONVICTED", "Convicted or given a youth caution (aged 10+)"), ("HEALTH_CHECK", "Health assessment up to date"),
