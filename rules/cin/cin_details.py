@@ -15,9 +15,9 @@ Conventions of this module:
 import pandas as pd
 
 from rules.cin import rule
-from rules.common import missing_or_not_in, not_in, truthy
+from rules.common import truthy
 from validator.calendar import minus_working_days
-from validator.derive.cin_activity import CHILD_KEY, count_in_group, with_child
+from validator.derive.cin_activity import CHILD_KEY, count_in_group, equals, with_child
 
 REFERRAL_SOURCE_FROM = pd.Timestamp("2013-04-01")  # rule 8866
 
@@ -82,14 +82,16 @@ def reason_for_closure_invalid(r):
     """ReasonForClosure, where present, must be a valid reason-for-closure code (RC1-RC9, upper
     case). A blank reason is left to 8805."""
     e = r.table("CINdetails")
-    return {"CINdetails": not_in(e["ReasonForClosure"], r.codes("ReasonForClosure"))}
+    reason = e["ReasonForClosure"]
+    return {"CINdetails": reason.notna() & ~equals(reason, *r.codes("ReasonForClosure"))}
 
 
 @rule("8650")
 def primary_need_invalid(r):
     """PrimaryNeedCode, where present, must be a valid primary need code (N0-N9)."""
     e = r.table("CINdetails")
-    return {"CINdetails": not_in(e["PrimaryNeedCode"], r.codes("PrimaryNeedCode"))}
+    need = e["PrimaryNeedCode"]
+    return {"CINdetails": need.notna() & ~equals(need, *r.codes("PrimaryNeedCode"))}
 
 
 @rule("8866")
@@ -98,7 +100,7 @@ def referral_source_missing_or_invalid(r):
     code. Episodes with a blank or invalid referral date are not evaluated."""
     e = r.table("CINdetails")
     recent = (e["CINreferralDate_date"] >= REFERRAL_SOURCE_FROM).fillna(False).astype(bool)
-    return {"CINdetails": recent & missing_or_not_in(e["ReferralSource"], r.codes("ReferralSource"))}
+    return {"CINdetails": recent & ~equals(e["ReferralSource"], *r.codes("ReferralSource"))}
 
 
 # --- Referral and closure dates -------------------------------------------------------------------
@@ -203,7 +205,7 @@ def died_without_death_date(r):
     flags the RC2 episode and the child's ChildIdentifiers row when the death date is blank or not
     a valid date (DfE: "a valid PersonDeathDate must be present")."""
     e = with_child(r, "CINdetails", "PersonDeathDate_date")
-    bad = (e["ReasonForClosure"] == "RC2").fillna(False).astype(bool) & e["PersonDeathDate_date"].isna()
+    bad = equals(e["ReasonForClosure"], "RC2") & e["PersonDeathDate_date"].isna()
     return {"CINdetails": bad, "ChildIdentifiers": _children_of(r, e, bad)}
 
 
@@ -242,7 +244,7 @@ def _upn_expected(r, born_by, accepted_reasons):
     `born_by` that have no UPN and no UPNunknown among `accepted_reasons`."""
     c = r.table("ChildIdentifiers")
     in_scope = c["ChildSeq"].isin(_further_action_children(r)) & born_by(c["PersonBirthDate_date"])
-    explained = c["UPN"].notna() | c["UPNunknown"].isin(list(accepted_reasons)).fillna(False).astype(bool)
+    explained = c["UPN"].notna() | equals(c["UPNunknown"], *accepted_reasons)
     return {"ChildIdentifiers": in_scope & ~explained}
 
 
@@ -277,7 +279,7 @@ def un7_but_further_action(r):
     ReferralNFA is not true/1 (false, 0, blank or invalid). A child with no CINdetails is left to 8590."""
     c = r.table("ChildIdentifiers")
     e = r.table("CINdetails")
-    un7 = c.loc[(c["UPNunknown"] == "UN7").fillna(False).astype(bool), "ChildSeq"]
+    un7 = c.loc[equals(c["UPNunknown"], "UN7"), "ChildSeq"]
     bad = e["ChildSeq"].isin(un7) & ~_nfa_true(e)
     return {"CINdetails": bad, "ChildIdentifiers": _children_of(r, e, bad)}
 
@@ -294,7 +296,7 @@ def disability_missing_or_invalid(r):
     c = r.table("ChildIdentifiers")
     d = r.table("Disabilities")
     in_scope = c["PersonBirthDate"].notna() & c["ChildSeq"].isin(_further_action_children(r))
-    invalid = ~d["Disability"].isin(list(r.codes("Disability"))).fillna(False).astype(bool)
+    invalid = ~equals(d["Disability"], *r.codes("Disability"))
     child_bad = ~c["ChildSeq"].isin(d["ChildSeq"]) | c["ChildSeq"].isin(d.loc[invalid, "ChildSeq"])
     return {"ChildIdentifiers": in_scope & child_bad,
             "Disabilities": invalid & d["ChildSeq"].isin(c.loc[in_scope, "ChildSeq"])}
@@ -306,7 +308,7 @@ def disability_none_and_others(r):
     Disabilities row of such a child (NONE and the others) is flagged."""
     d = r.table("Disabilities")
     code = d["Disability"]
-    is_none = (code == "NONE").fillna(False).astype(bool)
+    is_none = equals(code, "NONE")
     other = code.notna() & ~is_none
     has_none = count_in_group(d, CHILD_KEY, is_none) > 0
     has_other = count_in_group(d, CHILD_KEY, other) > 0

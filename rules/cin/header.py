@@ -1,8 +1,11 @@
 """CIN rules on the census header and on the return as a whole."""
 
+import numpy as np
 import pandas as pd
 
 from rules.cin import rule
+from validator.derive import text
+from validator.derive.cin_activity import equals
 from validator.registry import RETURN_LEVEL
 
 
@@ -22,9 +25,17 @@ def reference_date_incorrect(r):
 def few_disability_codes(r):
     """Return level: the LA should use more than 7 different disability codes, NONE excluded.
     Counts distinct codes written (valid or not); blank and NONE do not count."""
-    d = r.table("Disabilities")["Disability"].dropna()
-    distinct = d[d.str.upper() != "NONE"].nunique()
-    return {RETURN_LEVEL: bool(distinct <= 7)}
+    return {RETURN_LEVEL: bool(_disabilities(r)["code"].nunique() <= 7)}
+
+
+def _disabilities(r) -> pd.DataFrame:
+    """The Disabilities rows with a code other than NONE (any case) and blank: ChildSeq and `code`,
+    a number for each distinct spelling (each spelling is read once)."""
+    d = r.table("Disabilities")
+    written = text(r, "Disabilities", "Disability")
+    none = np.fromiter((v.upper() == "NONE" for v in written.values), dtype=bool, count=len(written.values))
+    real = written.given & ~np.append(none, True)[written.codes]
+    return pd.DataFrame({"ChildSeq": d["ChildSeq"].to_numpy()[real], "code": written.codes[real]})
 
 
 def _share_above(flags: pd.Series, limit: float) -> bool:
@@ -38,7 +49,7 @@ def many_without_gender(r):
     ExpectedPersonBirthDate (unborn children excluded), divided by all child records, should be at
     most 0.02. Exactly 2% passes; more is reported. No children: nothing reported."""
     c = r.table("ChildIdentifiers")
-    no_gender = (c["GenderCurrent"].isna() | (c["GenderCurrent"] == "0")).fillna(False).astype(bool)
+    no_gender = c["GenderCurrent"].isna() | equals(c["GenderCurrent"], "0")
     return {RETURN_LEVEL: _share_above(no_gender & c["ExpectedPersonBirthDate"].isna(), 0.02)}
 
 
@@ -48,7 +59,7 @@ def many_without_sex(r):
     ExpectedPersonBirthDate (unborn children excluded), divided by all child records, should be at
     most 0.02. Exactly 2% passes; more is reported. No children: nothing reported."""
     c = r.table("ChildIdentifiers")
-    no_sex = (c["Sex"].isna() | (c["Sex"] == "U")).fillna(False).astype(bool)
+    no_sex = c["Sex"].isna() | equals(c["Sex"], "U")
     return {RETURN_LEVEL: _share_above(no_sex & c["ExpectedPersonBirthDate"].isna(), 0.02)}
 
 
@@ -58,11 +69,6 @@ def only_one_disability_per_child(r):
     distinct codes each child (ChildSeq) has, NONE and blanks excluded; reported when some children
     have a disability and every one of them has exactly one. A return where no child has any
     disability other than NONE is not reported (the message is about codes recorded one per child)."""
-    d = r.table("Disabilities")
-    codes = d["Disability"]
-    real = d[codes.notna() & (codes.str.upper() != "NONE").fillna(False).astype(bool)]
-    per_child = real.groupby("ChildSeq")["Disability"].nunique()
+    per_child = _disabilities(r).drop_duplicates()["ChildSeq"].value_counts()
     return {RETURN_LEVEL: bool(len(per_child) and (per_child <= 1).all())}
 
-
-__all__ = ["pd"]

@@ -15,11 +15,10 @@ Conventions of this module:
 import pandas as pd
 
 from rules.cin import rule
-from rules.common import missing_or_not_in
 from validator.derive import invalid_date
-from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, frame_for_periods,
-                                           in_keys, is_true, last_day, points_in_periods, rows_of_keys, with_child,
-                                           with_parent)
+from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, equals,
+                                           frame_for_periods, in_keys, is_true, last_day, points_in_periods,
+                                           rows_of_keys, with_child, with_parent)
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -87,7 +86,7 @@ def initial_category_missing_or_invalid(r):
     """InitialCategoryOfAbuse must be present and a valid category of abuse code (NEG, PHY, SAB,
     EMO, MUL; case as DfE writes them)."""
     p = r.table("ChildProtectionPlans")
-    return {"ChildProtectionPlans": missing_or_not_in(p["InitialCategoryOfAbuse"], r.codes("InitialCategoryOfAbuse"))}
+    return {"ChildProtectionPlans": ~equals(p["InitialCategoryOfAbuse"], *r.codes("InitialCategoryOfAbuse"))}
 
 
 @rule("8910")
@@ -95,7 +94,7 @@ def latest_category_missing_or_invalid(r):
     """LatestCategoryOfAbuse must be present and a valid category of abuse code (NEG, PHY, SAB,
     EMO, MUL; case as DfE writes them)."""
     p = r.table("ChildProtectionPlans")
-    return {"ChildProtectionPlans": missing_or_not_in(p["LatestCategoryOfAbuse"], r.codes("LatestCategoryOfAbuse"))}
+    return {"ChildProtectionPlans": ~equals(p["LatestCategoryOfAbuse"], *r.codes("LatestCategoryOfAbuse"))}
 
 
 @rule("8930")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import lookup, truthy
+from validator.derive import Text, lookup, truthy
 from validator.derive.cin import EPISODE_KEY
 
 CHILD_KEY = ["ChildSeq"]
@@ -34,8 +34,9 @@ def is_false(flag: pd.Series) -> pd.Series:
 
 
 def equals(values: pd.Series, *codes: str) -> pd.Series:
-    """Text equal to one of `codes` (exactly as written); blank is False."""
-    return values.isin(list(codes)).fillna(False).astype(bool)
+    """Text equal to one of `codes` (exactly as written); blank is False. Decided once per distinct
+    value (`Text`): pandas' isin on a text column with blanks is several times slower."""
+    return pd.Series(Text.of(values).isin(codes), index=values.index)
 
 
 def key_codes(frames: list[pd.DataFrame], keys: list[str]) -> list[np.ndarray]:
