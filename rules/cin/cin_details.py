@@ -6,7 +6,7 @@ Conventions of this module:
   - "within a child" = ChildSeq (the position of the child in the file), never LAchildID;
   - ReferenceDate = 31 March of the collection year (r.year.end); [Period_of_Census] =
     1 April .. 31 March inclusive (rule 100 checks the header's own value);
-  - ReferralNFA is read with rules.common.truthy: true/1 and false/0 in any case; anything else
+  - ReferralNFA is read as validator.derive.cin.episode_flags does: true/1 and false/0 in any case; anything else
     (blank, "yes", ...) is neither true nor false, so a rule that needs "false or 0" does not fire
     on it (rule 8568 reports it);
   - a date that is blank or not a valid date is not compared (NaT), unless the rule says otherwise.
@@ -15,24 +15,14 @@ Conventions of this module:
 import pandas as pd
 
 from rules.cin import rule
-from rules.common import truthy
 from validator.calendar import minus_working_days
+from validator.derive.cin import episode_flags
 from validator.derive.cin_activity import CHILD_KEY, count_in_group, equals, with_child
 
 REFERRAL_SOURCE_FROM = pd.Timestamp("2013-04-01")  # rule 8866
 
 
 # --- shared helpers -------------------------------------------------------------------------------
-
-def _nfa_false(e: pd.DataFrame) -> pd.Series:
-    """ReferralNFA is false or 0 (any case): the referral led to further action."""
-    return (truthy(e["ReferralNFA"]) == False).fillna(False).astype(bool)  # noqa: E712
-
-
-def _nfa_true(e: pd.DataFrame) -> pd.Series:
-    """ReferralNFA is true or 1 (any case)."""
-    return (truthy(e["ReferralNFA"]) == True).fillna(False).astype(bool)  # noqa: E712
-
 
 def _children_of(r, rows: pd.DataFrame, flags: pd.Series) -> pd.Series:
     """ChildIdentifiers rows of the children owning the flagged `rows` (any table with ChildSeq)."""
@@ -43,7 +33,7 @@ def _children_of(r, rows: pd.DataFrame, flags: pd.Series) -> pd.Series:
 def _further_action_children(r) -> pd.Series:
     """ChildSeq values of children with at least one CINdetails whose ReferralNFA is false or 0."""
     e = r.table("CINdetails")
-    return e.loc[_nfa_false(e), "ChildSeq"]
+    return e.loc[episode_flags(r)["nfa_false"], "ChildSeq"]
 
 
 # --- ReferralNFA and codes on the episode ---------------------------------------------------------
@@ -51,8 +41,8 @@ def _further_action_children(r) -> pd.Series:
 @rule("8568")
 def referral_nfa_missing_or_invalid(r):
     """ReferralNFA must be present and one of 1, 0, true, false (any case: TRUE and False pass)."""
-    e = r.table("CINdetails")
-    return {"CINdetails": truthy(e["ReferralNFA"]).isna()}
+    flags = episode_flags(r)
+    return {"CINdetails": ~(flags["nfa_true"] | flags["nfa_false"])}
 
 
 @rule("8569Q")
@@ -67,14 +57,14 @@ def old_referral_flagged_nfa(r):
     A blank or invalid ReferralNFA is left to 8568."""
     e = r.table("CINdetails")
     cutoff = minus_working_days(r.year.start, 1)
-    return {"CINdetails": (e["CINreferralDate_date"] < cutoff) & _nfa_true(e)}
+    return {"CINdetails": (e["CINreferralDate_date"] < cutoff) & episode_flags(r)["nfa_true"]}
 
 
 @rule("8610")
 def primary_need_missing_for_further_action(r):
     """When ReferralNFA is false or 0 (any case), PrimaryNeedCode must be present."""
     e = r.table("CINdetails")
-    return {"CINdetails": _nfa_false(e) & e["PrimaryNeedCode"].isna()}
+    return {"CINdetails": episode_flags(r)["nfa_false"] & e["PrimaryNeedCode"].isna()}
 
 
 @rule("8640")
@@ -137,11 +127,6 @@ def reason_without_closure_date(r):
 
 # --- Episodes of one child compared ---------------------------------------------------------------
 
-def _open_further_action(e: pd.DataFrame) -> pd.Series:
-    """No CINclosureDate written, and ReferralNFA false or 0."""
-    return e["CINclosureDate"].isna() & _nfa_false(e)
-
-
 @rule("8590")
 def child_without_episode(r):
     """Every child (ChildIdentifiers row) must have at least one CINdetails, matched on ChildSeq."""
@@ -154,7 +139,7 @@ def several_open_further_action_episodes(r):
     """A child may have only one CINdetails with no CINclosureDate and ReferralNFA false/0. When a
     child has two or more, every one of them is flagged; open NFA (true/1) episodes do not count."""
     e = r.table("CINdetails")
-    open_ = _open_further_action(e)
+    open_ = episode_flags(r)["open_further_action"]
     return {"CINdetails": open_ & (count_in_group(e, CHILD_KEY, open_) > 1)}
 
 
@@ -165,7 +150,7 @@ def open_episode_not_latest(r):
     the child has a later referral date (an equal date passes). Invalid dates are not compared."""
     e = r.table("CINdetails")
     latest = e["CINreferralDate_date"].groupby(e["ChildSeq"]).transform("max")
-    return {"CINdetails": _open_further_action(e) & (e["CINreferralDate_date"] < latest)}
+    return {"CINdetails": episode_flags(r)["open_further_action"] & (e["CINreferralDate_date"] < latest)}
 
 
 @rule("8820")
@@ -179,7 +164,7 @@ def episodes_overlap(r):
     overlap (unless one closes the day it starts). Blank or invalid dates are not compared."""
     e = r.table("CINdetails")
     x = pd.DataFrame({"ChildSeq": e["ChildSeq"], "row": e.index, "ref": e["CINreferralDate_date"],
-                      "close": e["CINclosureDate_date"], "open": _open_further_action(e)})
+                      "close": e["CINclosureDate_date"], "open": episode_flags(r)["open_further_action"]})
     p = x.merge(x, on="ChildSeq", suffixes=("", "_o"))
     p = p[p["row"] != p["row_o"]]
     starts_after = p["ref"] >= p["ref_o"]
@@ -280,7 +265,7 @@ def un7_but_further_action(r):
     c = r.table("ChildIdentifiers")
     e = r.table("CINdetails")
     un7 = c.loc[equals(c["UPNunknown"], "UN7"), "ChildSeq"]
-    bad = e["ChildSeq"].isin(un7) & ~_nfa_true(e)
+    bad = e["ChildSeq"].isin(un7) & ~episode_flags(r)["nfa_true"]
     return {"CINdetails": bad, "ChildIdentifiers": _children_of(r, e, bad)}
 
 

@@ -4,14 +4,15 @@
 Conventions of this module:
   - activity belongs to its episode by (ChildSeq, CINdetailsID);
   - each rule flags the CINdetails row and every row of activity that breaks it, in its own table;
-  - ReferralNFA and ICPCnotRequired are read with rules.common.truthy (true/1, false/0, any case);
+  - ReferralNFA and ICPCnotRequired are read as true/1 or false/0 in any case (validator.derive.cin);
   - "present" means something written; dates are compared only when valid (NaT is never compared).
 """
 
 import pandas as pd
 
 from rules.cin import rule
-from validator.derive.cin_activity import EPISODE_KEY, equals, in_keys, is_true, rows_of_keys, with_episode
+from validator.derive.cin import episode_flags, s47_flags
+from validator.derive.cin_activity import EPISODE_KEY, equals, in_keys, rows_of_keys, with_episode
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -78,7 +79,7 @@ def closed_with_s47_not_completed(r):
     CINdetails row and each Section47 with neither (ICPCnotRequired false, 0, blank or other)."""
     e = r.table("CINdetails")
     s, of_closed = _in_episodes(r, "Section47", e["CINclosureDate"].notna())
-    bad = of_closed & s["DateOfInitialCPC"].isna() & ~is_true(s["ICPCnotRequired"])
+    bad = of_closed & s47_flags(r)["open"]
     return {"Section47": bad, "CINdetails": rows_of_keys(e, s, bad, EPISODE_KEY)}
 
 
@@ -114,7 +115,7 @@ def activity_on_nfa_referral(r):
     CINdetails itself). Flags the CINdetails row and each Assessments or Section47 row holding such
     a date (anything written counts)."""
     e = r.table("CINdetails")
-    nfa = is_true(e["ReferralNFA"])
+    nfa = episode_flags(r)["nfa_true"]
     a, a_of = _in_episodes(r, "Assessments", nfa)
     s, s_of = _in_episodes(r, "Section47", nfa)
     a_dated = a["AssessmentActualStartDate"].notna() | a["AssessmentAuthorisationDate"].notna()
@@ -131,6 +132,6 @@ def plan_on_nfa_referral(r):
     CINdetails row and each of its ChildProtectionPlans rows (the reference's swapped join suffixes
     point into the wrong table; this flags the rows in their own tables)."""
     e = r.table("CINdetails")
-    nfa = is_true(e["ReferralNFA"])
+    nfa = episode_flags(r)["nfa_true"]
     p, of_nfa = _in_episodes(r, "ChildProtectionPlans", nfa)
     return {"ChildProtectionPlans": of_nfa, "CINdetails": nfa & in_keys(e, p, EPISODE_KEY)}

@@ -16,8 +16,9 @@ import pandas as pd
 
 from rules.cin import rule
 from validator.derive import invalid_date
+from validator.derive.cin import episode_flags
 from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, equals,
-                                           frame_for_periods, in_keys, is_true, last_day, points_in_periods,
+                                           frame_for_periods, in_keys, last_day, points_in_periods,
                                            rows_of_keys, with_child, with_parent)
 
 
@@ -234,7 +235,7 @@ def cin_plan_for_nfa_referral(r):
     CINdetails row and each of its CINplanDates rows."""
     e = r.table("CINdetails")
     c = r.table("CINplanDates")
-    nfa = is_true(e["ReferralNFA"])
+    nfa = episode_flags(r)["nfa_true"]
     return {"CINdetails": nfa & in_keys(e, c, EPISODE_KEY), "CINplanDates": rows_of_keys(c, e, nfa, EPISODE_KEY)}
 
 

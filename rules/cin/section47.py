@@ -3,7 +3,7 @@
 DfE item N00110 DateOfInitialCPC is held at two levels: in a Section47 group, and on the
 CINdetails itself (an ICPC with no S47 in the episode). Conventions of this module:
   - a Section47 belongs to its episode by (ChildSeq, CINdetailsID);
-  - ICPCnotRequired is read with rules.common.truthy: true/1 and false/0 in any case; a rule that
+  - ICPCnotRequired is read as true/1 or false/0 in any case (validator.derive.cin); a rule that
     needs "false" does not fire on a blank or other value, and "not true" includes them;
   - "DateOfInitialCPC missing" means nothing written; a value that is not a valid date is not
     missing and is never compared (the date-validity rules report it);
@@ -14,8 +14,9 @@ import pandas as pd
 
 from rules.cin import rule
 from validator.calendar import minus_working_days
-from validator.derive.cin_activity import (EPISODE_KEY, count_in_group, frame_for_periods, in_keys, is_false,
-                                           is_true, last_day, points_in_periods, rows_of_keys)
+from validator.derive.cin import s47_flags
+from validator.derive.cin_activity import (EPISODE_KEY, count_in_group, frame_for_periods, in_keys, last_day,
+                                           points_in_periods, rows_of_keys)
 from validator.registry import RETURN_LEVEL
 
 
@@ -24,16 +25,6 @@ from validator.registry import RETURN_LEVEL
 def _in_census(r, d: pd.Series) -> pd.Series:
     """A valid date on or between 1 April and 31 March of the collection year."""
     return ((d >= r.year.start) & (d <= r.year.end)).fillna(False).astype(bool)
-
-
-def _open_s47(s: pd.DataFrame) -> pd.Series:
-    """A Section47 with no DateOfInitialCPC written and ICPCnotRequired not true/1."""
-    return s["DateOfInitialCPC"].isna() & ~is_true(s["ICPCnotRequired"])
-
-
-def _s47_with_conference(s: pd.DataFrame) -> pd.Series:
-    """Section47 groups that count as the enquiry behind a conference: ICPCnotRequired not true/1."""
-    return ~is_true(s["ICPCnotRequired"])
 
 
 def _starts_on_icpc(plans: pd.DataFrame, icpc: pd.DataFrame) -> pd.Series:
@@ -73,7 +64,7 @@ def open_s47_started_outside_year(r):
     ICPCnotRequired is not false, so not evaluated."""
     s = r.table("Section47")
     d = s["S47ActualStartDate_date"]
-    waiting = s["DateOfInitialCPC"].isna() & is_false(s["ICPCnotRequired"])
+    waiting = s["DateOfInitialCPC"].isna() & s47_flags(r)["icpc_not_required_false"]
     return {"Section47": waiting & ((d < r.year.start) | (d > r.year.end))}
 
 
@@ -90,7 +81,7 @@ def s47_over_15_working_days_without_icpc(r):
     inside): Friday 8 March passes, Thursday 7 March is queried. Blank or invalid start: not evaluated."""
     s = r.table("Section47")
     limit = minus_working_days(r.year.end, 15)
-    waiting = s["DateOfInitialCPC"].isna() & is_false(s["ICPCnotRequired"])
+    waiting = s["DateOfInitialCPC"].isna() & s47_flags(r)["icpc_not_required_false"]
     return {"Section47": waiting & (s["S47ActualStartDate_date"] < limit)}
 
 
@@ -110,7 +101,7 @@ def several_open_s47(r):
     with no DateOfInitialCPC written and ICPCnotRequired not true/1 (false, 0, blank or anything
     else). Every open Section47 of an episode with two or more is flagged."""
     s = r.table("Section47")
-    open_ = _open_s47(s)
+    open_ = s47_flags(r)["open"]
     return {"Section47": open_ & (count_in_group(s, EPISODE_KEY, open_) > 1)}
 
 
@@ -126,7 +117,7 @@ def s47_starts_during_another(r):
     s = r.table("Section47")
     start = s["S47ActualStartDate_date"]
     last = last_day(s["DateOfInitialCPC"], s["DateOfInitialCPC_date"], r.year.end)
-    last = last.where(s["DateOfInitialCPC"].notna() | _open_s47(s))
+    last = last.where(s["DateOfInitialCPC"].notna() | s47_flags(r)["open"])
     points = frame_for_periods(s, EPISODE_KEY, at=start)
     periods = frame_for_periods(s, EPISODE_KEY, start=start, last=last)
     starting, ongoing = points_in_periods(points, periods, EPISODE_KEY, exclude_same_row=True)
@@ -165,7 +156,7 @@ def plan_start_not_on_icpc(r):
     s = r.table("Section47")
     e = r.table("CINdetails")
     in_year = _in_census(r, p["CPPstartDate_date"])
-    with_conference = _s47_with_conference(s)
+    with_conference = ~s47_flags(r)["icpc_not_required_true"]  # the enquiries behind a conference
     via_s47 = rows_of_keys(p, s, with_conference, EPISODE_KEY)
 
     matches_s47 = _starts_on_icpc(p, s[with_conference])

@@ -7,7 +7,9 @@ Scopes (CIN census conventions):
   - within an assessment = EPISODE_KEY + AssessmentID        ASSESSMENT_KEY
   - within a plan       = EPISODE_KEY + CPPID               PLAN_KEY
 
-All helpers are vectorised (merges and group-bys) and return plain boolean Series or row labels.
+All helpers are vectorised (keys packed into one integer per row, merges, bincounts) and return
+plain boolean Series or row labels. ReferralNFA and ICPCnotRequired are read once per run
+(validator.derive.cin: episode_flags, s47_flags).
 """
 
 from __future__ import annotations
@@ -15,22 +17,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import Text, lookup, truthy
+from validator.derive import Text, lookup
 from validator.derive.cin import EPISODE_KEY
 
 CHILD_KEY = ["ChildSeq"]
 ASSESSMENT_KEY = EPISODE_KEY + ["AssessmentID"]
 PLAN_KEY = EPISODE_KEY + ["CPPID"]
-
-
-def is_true(flag: pd.Series) -> pd.Series:
-    """A CIN boolean that is true or 1 (any case). Blank or anything else: False."""
-    return (truthy(flag) == True).fillna(False).astype(bool)  # noqa: E712
-
-
-def is_false(flag: pd.Series) -> pd.Series:
-    """A CIN boolean that is false or 0 (any case). Blank or anything else: False."""
-    return (truthy(flag) == False).fillna(False).astype(bool)  # noqa: E712
 
 
 def equals(values: pd.Series, *codes: str) -> pd.Series:
@@ -144,6 +136,6 @@ def frame_for_periods(t: pd.DataFrame, on: list[str], **cols: pd.Series) -> pd.D
     return out
 
 
-__all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "is_true", "is_false", "equals",
-           "key_codes", "in_keys", "with_parent", "with_episode", "with_child", "rows_of_keys", "count_in_group",
-           "last_day", "points_in_periods", "frame_for_periods"]
+__all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "equals", "key_codes", "in_keys", "with_parent",
+           "with_episode", "with_child", "rows_of_keys", "count_in_group", "last_day", "points_in_periods",
+           "frame_for_periods"]
