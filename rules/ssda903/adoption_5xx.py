@@ -7,44 +7,42 @@ A child's "latest decision" is their PlacedAdoption row with the latest DATE_PLA
 reported by the date rules (115, 116, 141, 147) and skipped here.
 """
 
-import pandas as pd
+import numpy as np
 
 from rules.ssda903 import rule
-from validator.derive.ssda903 import episodes
-from validator.derive.ssda903_adoption import ADOPTED, PLACED_FOR_ADOPTION, adoption_pairs, latest_decision
+from validator.derive import array, text
+from validator.derive.ssda903 import children, episodes, first_of_child, same_child
+from validator.derive.ssda903_adoption import ADOPTED, PLACED_FOR_ADOPTION, latest_decision
 
 LS_CHANGES = ("L", "B", "U")  # RNE values where the legal status changes (S: starts care)
 
 
-def _pairs(r, eps: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every pairing of the given episodes (rows of Episodes) with a PlacedAdoption row of the same
-    child (rows of `decisions` when given); Episodes row label in `ep_row`, PlacedAdoption row label
-    in `pa_row`. Taken from `adoption_pairs` (all pairs, one merge for every rule here)."""
-    pairs = adoption_pairs(r)
-    keep = pairs["ep_row"].isin(eps.index)
-    if decisions is not None:
-        keep &= pairs["pa_row"].isin(decisions.index)
-    return pairs[keep]
+def _pairs(r, eps: np.ndarray, decisions: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every pairing of the episodes at positions `eps` with a PlacedAdoption row of the same child
+    (of the rows `decisions` when given): (Episodes positions, PlacedAdoption positions)."""
+    c = children(r)
+    if decisions is None:
+        decisions = np.arange(len(c.of("PlacedAdoption")))
+    i, j = same_child(c.of("Episodes")[eps], c.of("PlacedAdoption")[decisions])
+    return eps[i], decisions[j]
 
 
-def _flags(r, pairs: pd.DataFrame, bad: pd.Series, tables=("Episodes", "PlacedAdoption")) -> dict:
-    out = {}
-    if "Episodes" in tables:
-        out["Episodes"] = r.table("Episodes").index.isin(pairs.loc[bad, "ep_row"])
-    if "PlacedAdoption" in tables:
-        out["PlacedAdoption"] = r.table("PlacedAdoption").index.isin(pairs.loc[bad, "pa_row"])
+def _flags(ep: np.ndarray, pa: np.ndarray, bad: np.ndarray) -> dict:
+    """Flag the episode and the PlacedAdoption row of every bad pairing (row labels)."""
+    return {"Episodes": ep[bad], "PlacedAdoption": pa[bad]}
+
+
+def _mask(r, key: str, labels: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(children(r).of(key)), dtype=bool)
+    out[labels] = True
     return out
 
 
-def _latest_decisions(r) -> pd.DataFrame:
-    pa = r.table("PlacedAdoption")
-    return pa.loc[latest_decision(r).to_numpy()]
-
-
-def _with_date_placed(r) -> set:
-    """Children with at least one PlacedAdoption row whose DATE_PLACED is given."""
-    pa = r.table("PlacedAdoption")
-    return set(pa.loc[pa["DATE_PLACED"].notna(), "CHILD"])
+def _with_date_placed(r) -> np.ndarray:
+    """Per child number (and blank slot): the child has a PlacedAdoption row whose DATE_PLACED is
+    given."""
+    c = children(r)
+    return c.mark(c.of("PlacedAdoption")[text(r, "PlacedAdoption", "DATE_PLACED").given])
 
 
 # --- decision dates against the child's time in care -----------------------------------------
@@ -57,16 +55,16 @@ def decision_after_year_end_or_leaving_care(r):
     of the child's latest episode (by DECOM, among episodes with a DECOM date) when its REC is not
     X1 (an open latest episode: still looked after). Flags the PlacedAdoption row;
     the latest episode is flagged too when the finding is a date after its DEC."""
-    e = r.table("Episodes")
-    e = e[e["DECOM_date"].notna()].sort_values("DECOM_date", kind="stable").drop_duplicates("CHILD", keep="last")
-    last = e[e["DEC_date"].notna() & e["REC"].ne("X1").fillna(True)]
-    pa = r.table("PlacedAdoption")
-    beyond_year = (pa["DATE_PLACED_date"] > r.year.end) | (pa["DATE_PLACED_CEASED_date"] > r.year.end)
-    pairs = _pairs(r, last)
-    after_dec = (pairs["DATE_PLACED_date"] > pairs["DEC_date"]) | (pairs["DATE_PLACED_CEASED_date"] > pairs["DEC_date"])
-    out = _flags(r, pairs, after_dec)
-    out["PlacedAdoption"] = out["PlacedAdoption"] | beyond_year.to_numpy()
-    return out
+    decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
+    latest = first_of_child(children(r).of("Episodes"), np.flatnonzero(~np.isnat(decom)), decom, last=True)
+    left = latest[~np.isnat(dec[latest]) & ~text(r, "Episodes", "REC").eq("X1")[latest]]
+    placed = array(r, "PlacedAdoption", "DATE_PLACED_date")
+    ceased = array(r, "PlacedAdoption", "DATE_PLACED_CEASED_date")
+    end = r.year.end.to_datetime64()
+    beyond_year = (placed > end) | (ceased > end)
+    ep, pa = _pairs(r, left)
+    after_dec = (placed[pa] > dec[ep]) | (ceased[pa] > dec[ep])
+    return {"Episodes": ep[after_dec], "PlacedAdoption": _mask(r, "PlacedAdoption", pa[after_dec]) | beyond_year}
 
 
 @rule("118")
@@ -75,15 +73,14 @@ def ceased_before_year_or_care(r):
     nor before the DECOM of the child's earliest episode whose LS is not V3/V4. Flags the
     PlacedAdoption row; that earliest episode is flagged too when the finding is a date before
     its DECOM."""
-    e = r.table("Episodes")
-    e = e[~e["LS"].isin(["V3", "V4"]) & e["DECOM_date"].notna()]
-    first = e.sort_values("DECOM_date", kind="stable").drop_duplicates("CHILD", keep="first")
-    pa = r.table("PlacedAdoption")
-    before_year = pa["DATE_PLACED_CEASED_date"] < r.year.start
-    pairs = _pairs(r, first)
-    out = _flags(r, pairs, pairs["DATE_PLACED_CEASED_date"] < pairs["DECOM_date"])
-    out["PlacedAdoption"] = out["PlacedAdoption"] | before_year.to_numpy()
-    return out
+    decom = array(r, "Episodes", "DECOM_date")
+    rows = np.flatnonzero(~text(r, "Episodes", "LS").isin(["V3", "V4"]) & ~np.isnat(decom))
+    first = first_of_child(children(r).of("Episodes"), rows, decom)
+    ceased = array(r, "PlacedAdoption", "DATE_PLACED_CEASED_date")
+    ep, pa = _pairs(r, first)
+    bad = ceased[pa] < decom[ep]
+    return {"Episodes": ep[bad],
+            "PlacedAdoption": _mask(r, "PlacedAdoption", pa[bad]) | (ceased < r.year.start.to_datetime64())}
 
 
 @rule("1003")
@@ -91,11 +88,10 @@ def decision_before_care_started(r):
     """DATE_PLACED must not be before the child started to be looked after, read as the DECOM of
     the child's earliest episode with RNE = S (DfE's wording). Flags the PlacedAdoption row and
     that episode (same day passes). A child with no RNE = S episode in the file is not checked."""
-    e = r.table("Episodes")
-    e = e[e["RNE"].eq("S").fillna(False) & e["DECOM_date"].notna()]
-    first = e.sort_values("DECOM_date", kind="stable").drop_duplicates("CHILD", keep="first")
-    pairs = _pairs(r, first)
-    return _flags(r, pairs, pairs["DATE_PLACED_date"] < pairs["DECOM_date"])
+    decom = array(r, "Episodes", "DECOM_date")
+    rows = np.flatnonzero(text(r, "Episodes", "RNE").eq("S") & ~np.isnat(decom))
+    ep, pa = _pairs(r, first_of_child(children(r).of("Episodes"), rows, decom))
+    return _flags(ep, pa, array(r, "PlacedAdoption", "DATE_PLACED_date")[pa] < decom[ep])
 
 
 # --- placed for adoption (PLACE A3-A6) ------------------------------------------------------
@@ -107,11 +103,10 @@ def placed_without_decision(r):
     whose DATE_PLACED is given. Flags those episodes, and the child's PlacedAdoption rows (all
     with DATE_PLACED blank) when there are any. A DATE_PLACED that is given but not a date is
     still a date given (rule 115 reports it)."""
-    e = r.table("Episodes")
-    has_date = _with_date_placed(r)
-    bad_ep = e["PLACE"].isin(PLACED_FOR_ADOPTION) & ~e["CHILD"].isin(has_date)
-    pa = r.table("PlacedAdoption")
-    return {"Episodes": bad_ep, "PlacedAdoption": pa["CHILD"].isin(e.loc[bad_ep, "CHILD"])}
+    c = children(r)
+    child = c.of("Episodes")
+    bad_ep = text(r, "Episodes", "PLACE").isin(PLACED_FOR_ADOPTION) & ~_with_date_placed(r)[child]
+    return {"Episodes": bad_ep, "PlacedAdoption": c.mark(child[bad_ep])[c.of("PlacedAdoption")]}
 
 
 @rule("552")
@@ -120,11 +115,11 @@ def decision_after_placed_for_adoption(r):
     adoption: compares the child's latest decision (latest DATE_PLACED) with the child's first
     episode with PLACE A3-A6 (by DECOM). Flags both where DATE_PLACED is later than that DECOM
     (same day passes)."""
-    e = r.table("Episodes")
-    e = e[e["PLACE"].isin(PLACED_FOR_ADOPTION) & e["DECOM_date"].notna()]
-    first = e.sort_values("DECOM_date", kind="stable").drop_duplicates("CHILD", keep="first")
-    pairs = _pairs(r, first, _latest_decisions(r))
-    return _flags(r, pairs, pairs["DATE_PLACED_date"] > pairs["DECOM_date"])
+    decom = array(r, "Episodes", "DECOM_date")
+    rows = np.flatnonzero(text(r, "Episodes", "PLACE").isin(PLACED_FOR_ADOPTION) & ~np.isnat(decom))
+    first = first_of_child(children(r).of("Episodes"), rows, decom)
+    ep, pa = _pairs(r, first, latest_decision(r).to_numpy())
+    return _flags(ep, pa, array(r, "PlacedAdoption", "DATE_PLACED_date")[pa] > decom[ep])
 
 
 # --- placement orders (E1) and freeing orders (D1) ------------------------------------------
@@ -133,15 +128,15 @@ def decision_after_placed_for_adoption(r):
 def _order_without_decision(r, ls: str) -> dict:
     """Episodes with legal status `ls` for a child with no PlacedAdoption DATE_PLACED; and, for a
     child with an open `ls` episode, their latest decision when it is marked as ceased."""
-    e = r.table("Episodes")
-    order = e["LS"].eq(ls).fillna(False)
-    bad_ep = order & ~e["CHILD"].isin(_with_date_placed(r))
-    open_order = e[order & e["DEC"].isna()]
-    latest = _latest_decisions(r)
-    ceased = latest[(latest["DATE_PLACED_CEASED"].notna() | latest["REASON_PLACED_CEASED"].notna())
-                    & latest["CHILD"].isin(open_order["CHILD"])]
-    pa = r.table("PlacedAdoption")
-    return {"Episodes": bad_ep, "PlacedAdoption": pa.index.isin(ceased.index)}
+    c = children(r)
+    child = c.of("Episodes")
+    order = text(r, "Episodes", "LS").eq(ls)
+    bad_ep = order & ~_with_date_placed(r)[child]
+    open_order = c.mark(child[order & text(r, "Episodes", "DEC").blank])
+    latest = latest_decision(r).to_numpy()
+    ceased = (text(r, "PlacedAdoption", "DATE_PLACED_CEASED").given
+              | text(r, "PlacedAdoption", "REASON_PLACED_CEASED").given)[latest]
+    return {"Episodes": bad_ep, "PlacedAdoption": latest[ceased & open_order[c.of("PlacedAdoption")[latest]]]}
 
 
 def _decision_after_order(r, ls: str) -> dict:
@@ -151,16 +146,20 @@ def _decision_after_order(r, ls: str) -> dict:
     Flags the granting episode and the child's decisions dated after it, when every decision of
     the child with a date is later. Orders granted before the file's first episode (first
     episode a continuation, RNE P/T) are not checked."""
-    e = episodes(r)
-    is_ls = e["LS"].eq(ls).fillna(False)
-    first = e["prev_row"] < 0
-    granted = is_ls & e["DECOM_date"].notna() & (
-        (~first & e["prev_LS"].ne(ls).fillna(True)) | (first & e["RNE"].isin(("S",) + LS_CHANGES)))
-    pairs = _pairs(r, e[granted])
-    pairs = pairs[pairs["DATE_PLACED_date"].notna()]
-    earliest = pairs.groupby("ep_row")["DATE_PLACED_date"].transform("min")
-    late = earliest > pairs["DECOM_date"]
-    return _flags(r, pairs, late & (pairs["DATE_PLACED_date"] > pairs["DECOM_date"]))
+    prev_row = episodes(r)["prev_row"].to_numpy()
+    ls_text = text(r, "Episodes", "LS")
+    is_ls = ls_text.eq(ls)
+    first = prev_row < 0
+    decom = array(r, "Episodes", "DECOM_date")
+    granted = is_ls & ~np.isnat(decom) & (
+        (~first & ~ls_text.take(prev_row).eq(ls)) | (first & text(r, "Episodes", "RNE").isin(("S",) + LS_CHANGES)))
+    placed = array(r, "PlacedAdoption", "DATE_PLACED_date")
+    ep, pa = _pairs(r, np.flatnonzero(granted), np.flatnonzero(~np.isnat(placed)))
+    # the earliest decision of each granting episode's child
+    earliest = np.full(len(decom), np.iinfo("int64").max)
+    np.minimum.at(earliest, ep, placed[pa].view("int64"))
+    late = earliest[ep] > decom[ep].view("int64")
+    return _flags(ep, pa, late & (placed[pa] > decom[ep]))
 
 
 @rule("553")
@@ -210,16 +209,16 @@ def _left_not_adopted(r, orders: tuple) -> dict:
     than by adoption (REC given, not X1, E11, E12): the child's latest decision must have both
     DATE_PLACED_CEASED and REASON_PLACED_CEASED. Flags the episode and that decision, or the
     episode alone when the child has no dated decision."""
-    e = r.table("Episodes")
-    left = (e["PLACE"].isin(PLACED_FOR_ADOPTION) | e["LS"].isin(orders)) & e["REC"].notna() & ~e["REC"].isin(
-        ("X1",) + ADOPTED)
-    eps = e[left]
-    latest = _latest_decisions(r)
-    pairs = _pairs(r, eps, latest)
-    incomplete = pairs["DATE_PLACED_CEASED"].isna() | pairs["REASON_PLACED_CEASED"].isna()
-    out = _flags(r, pairs, incomplete)
-    out["Episodes"] = out["Episodes"] | (left & ~e["CHILD"].isin(latest["CHILD"])).to_numpy()
-    return out
+    c = children(r)
+    rec = text(r, "Episodes", "REC")
+    left = ((text(r, "Episodes", "PLACE").isin(PLACED_FOR_ADOPTION) | text(r, "Episodes", "LS").isin(orders))
+            & rec.given & ~rec.isin(("X1",) + ADOPTED))
+    latest = latest_decision(r).to_numpy()
+    ep, pa = _pairs(r, np.flatnonzero(left), latest)
+    incomplete = (text(r, "PlacedAdoption", "DATE_PLACED_CEASED").blank
+                  | text(r, "PlacedAdoption", "REASON_PLACED_CEASED").blank)[pa]
+    no_decision = left & ~c.mark(c.of("PlacedAdoption")[latest])[c.of("Episodes")]
+    return {"Episodes": _mask(r, "Episodes", ep[incomplete]) | no_decision, "PlacedAdoption": pa[incomplete]}
 
 
 @rule("557", years="-2023/24")
@@ -248,6 +247,6 @@ def adopted_but_decision_ceased(r):
     """A child adopted (an episode with REC E11/E12) must not have their latest decision to place
     for adoption marked as ceased: flags the adoption episode and the latest decision when its
     DATE_PLACED_CEASED is given."""
-    e = r.table("Episodes")
-    pairs = _pairs(r, e[e["REC"].isin(ADOPTED)], _latest_decisions(r))
-    return _flags(r, pairs, pairs["DATE_PLACED_CEASED"].notna())
+    adopted = np.flatnonzero(text(r, "Episodes", "REC").isin(ADOPTED))
+    ep, pa = _pairs(r, adopted, latest_decision(r).to_numpy())
+    return _flags(ep, pa, text(r, "PlacedAdoption", "DATE_PLACED_CEASED").given[pa])

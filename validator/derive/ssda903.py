@@ -87,6 +87,18 @@ def same_child(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
+def first_of_child(child: np.ndarray, rows: np.ndarray, *order, last: bool = False) -> np.ndarray:
+    """Of the positions `rows`, each child's first (or, with `last`, last) in the order of the arrays
+    `order` (indexed by position; ties in position order), as sorted positions. A blank CHILD (-1) is
+    a child of its own, as in pandas' drop_duplicates on CHILD."""
+    if not len(rows):
+        return rows
+    rows = rows[np.lexsort((rows, *[key[rows] for key in reversed(order)], child[rows]))]
+    kids = child[rows]
+    edge = np.append(kids[1:] != kids[:-1], True) if last else np.append(True, kids[1:] != kids[:-1])
+    return np.sort(rows[edge])
+
+
 @derived
 def header_dob_by_child(r) -> np.ndarray:
     """Header DOB_date per child number (`children`; index it with numbers): the child's first

@@ -4,11 +4,12 @@ DATE_PERM read with DfE's ZZ / ZZZZ placeholders for unknown parts."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from validator.derive.ssda903_episodes import care_periods
-from validator.derive import derived
-from validator.derive.ssda903 import run_bounds
+from validator.derive import array, derived
+from validator.derive.ssda903 import children, first_of_child, run_bounds
 
 ADOPTED = ("E11", "E12")  # REC: adopted
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # PLACE: placed for adoption
@@ -57,28 +58,13 @@ def periods(r) -> pd.DataFrame:
 
 
 @derived
-def adoption_pairs(r) -> pd.DataFrame:
-    """Every pairing of an episode with a PlacedAdoption row of the same child (inner join on CHILD):
-    Episodes CHILD, DECOM_date, DEC_date, REC, RNE, LS, PLACE, row label `ep_row`; PlacedAdoption
-    DATE_PLACED(_date), DATE_PLACED_CEASED(_date), REASON_PLACED_CEASED, row label `pa_row`."""
-    pa = r.table("PlacedAdoption")
-    pa = pa.assign(pa_row=pa.index)[["CHILD", "DATE_PLACED", "DATE_PLACED_date", "DATE_PLACED_CEASED",
-                                     "DATE_PLACED_CEASED_date", "REASON_PLACED_CEASED", "pa_row"]]
-    e = r.table("Episodes")
-    e = e.assign(ep_row=e.index)[["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE", "ep_row"]]
-    return e.merge(pa, on="CHILD", how="inner")
-
-
-@derived
 def latest_decision(r) -> pd.Series:
     """Each child's latest decision to place for adoption: the PlacedAdoption row label of the row
-    with the latest DATE_PLACED (the later row in the file on a tie), by CHILD. Rows whose
-    DATE_PLACED is blank or not a date are not candidates."""
-    pa = r.table("PlacedAdoption")
-    pa = pa.loc[pa["DATE_PLACED_date"].notna(), ["CHILD", "DATE_PLACED_date"]]
-    pa["row"] = pa.index
-    pa = pa.sort_values(["CHILD", "DATE_PLACED_date", "row"], kind="stable")
-    return pa.drop_duplicates("CHILD", keep="last").set_index("CHILD")["row"]
+    with the latest DATE_PLACED (the later row in the file on a tie), by CHILD (a blank CHILD is one
+    child), in row order. Rows whose DATE_PLACED is blank or not a date are not candidates."""
+    placed = array(r, "PlacedAdoption", "DATE_PLACED_date")
+    rows = first_of_child(children(r).of("PlacedAdoption"), np.flatnonzero(~np.isnat(placed)), placed, last=True)
+    return pd.Series(rows, index=pd.Index(r.table("PlacedAdoption")["CHILD"].array[rows], name="CHILD"), name="row")
 
 
 @derived

@@ -50,8 +50,11 @@ def test_579_decisions_overlap_or_start_while_open():
         {"CHILD": "3", "DATE_PLACED": "01/08/2024"},  # before the first one ceased (01/09), after the second
         {"CHILD": "4", "DATE_PLACED": "01/05/2024", "DATE_PLACED_CEASED": "bad", "REASON_PLACED_CEASED": "RD1"},
         {"CHILD": "4", "DATE_PLACED": "01/06/2024"},  # earlier ceased date unreadable: not compared
+        {"CHILD": "5", "DATE_PLACED": "01/05/2024", "DATE_PLACED_CEASED": "01/09/2024", "REASON_PLACED_CEASED": "RD1"},
+        {"CHILD": "5", "DATE_PLACED": "01/06/2024", "DATE_PLACED_CEASED": "bad", "REASON_PLACED_CEASED": "RD1"},
+        {"CHILD": "5", "DATE_PLACED": "01/07/2024"},  # the first one (readable) had not ceased yet
     )
-    assert flagged(r, "579") == {"PlacedAdoption": [2, 5, 6]}
+    assert flagged(r, "579") == {"PlacedAdoption": [2, 5, 6, 10, 11]}
 
 
 def test_583_earlier_decision_not_revoked():
@@ -97,6 +100,14 @@ def test_560_open_decision_must_keep_its_date():
            previous={"PlacedAdoption": [{**PA, "CHILD": c, "DATE_PLACED": "01/03/2024"} for c in "123"]
                      + [{**PA, "CHILD": "4", "DATE_PLACED": "01/03/2024", **CEASED}]})
     assert flagged(r, "560") == {"PlacedAdoption": [1]}
+
+
+def test_560_blank_child_is_compared_with_last_years_blank_child():
+    # rows without a CHILD pair with last year's rows without one (as the join on CHILD does); this
+    # used to stop the rule ("could not run")
+    r = pa({"CHILD": "", "DATE_PLACED": "02/03/2024"}, {"CHILD": "1", "DATE_PLACED": "01/03/2024"},
+           previous={"PlacedAdoption": [{**PA, "CHILD": c, "DATE_PLACED": "01/03/2024"} for c in ("", "1")]})
+    assert flagged(r, "560") == {"PlacedAdoption": [0]}
 
 
 def test_561_same_date_as_reversed_decision():
