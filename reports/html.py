@@ -269,13 +269,13 @@ def num(v) -> str:
     return f"{int(v):,}"
 
 
-_TR = ["\n<tr>", '\n<tr class="failing">']
+_ROW_START = {False: "\n<tr>", True: '\n<tr class="failing">'}  # a row with a failing cell is marked
 
 
 def _record_rows(t, positions: np.ndarray, cols: list, marks: dict, masker) -> list[str]:
     """One <tr> per row of table `t` at `positions`, for the child records. `marks`
     {(row, column): [(rule, severity)]} are the failing cells, outlined and labelled with their rules."""
-    values = t.raw.iloc[positions][cols].to_numpy(dtype=object)
+    values = np.column_stack([t.raw[c].to_numpy(dtype=object)[positions] for c in cols])
     if masker:  # what is masked depends on the column
         texts = np.column_stack([_texts(values[:, j], lambda v, c=c: masker.value(c, v)) for j, c in enumerate(cols)])
     else:
@@ -295,7 +295,7 @@ def _record_rows(t, positions: np.ndarray, cols: list, marks: dict, masker) -> l
     n = len(positions)
     lines = [_h(_blank(v)) for v in t.source_line[positions].tolist()] if len(t.source_line) else [""] * n
     paths = [_h(_blank(v)) for v in t.source_path[positions].tolist()] if t.source_path is not None else [""] * n
-    return [f'{_TR[bad]}<th scope="row">{row}</th>{"".join(tds)}<td class="mono">{line}{f" {path}" if path else ""}</td></tr>\n'
+    return [f'{_ROW_START[bad]}<th scope="row">{row}</th>{"".join(tds)}<td class="mono">{line}{f" {path}" if path else ""}</td></tr>\n'
             for row, tds, bad, line, path in zip(positions.tolist(), cells.tolist(), failing.tolist(), lines, paths)]
 
 
@@ -389,7 +389,7 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
         return_name=RETURN_NAMES[r.kind], rule_codes=[g["code"] for g in by_rule],
         tables=sorted({g["table"] for g in by_table}),
         preview=preview, preview_groups=_preview_groups(preview), child_views=set(view_ids),
-        drill_html=_drill(set(view_ids), PREVIEW_DRILL_LIMIT), drill_limit=PREVIEW_DRILL_LIMIT,
+        drill_html=_drill(set(view_ids), PREVIEW_DRILL_LIMIT),
     )
 
 

@@ -1,6 +1,8 @@
-"""The report's fast paths give what the plain ones gave: escaping as Jinja's autoescape does it,
-and compiled templates reused from the cache folder only while the template is unchanged."""
+"""The outputs' fast paths give what the plain ones gave: escaping as Jinja's autoescape does it,
+compiled templates reused from the cache folder only while the template is unchanged, and the JSON
+file holding exactly findings_json, one finding per line."""
 
+import json
 import re
 import shutil
 
@@ -9,6 +11,7 @@ from hypothesis import given, strategies as st
 from markupsafe import escape
 
 from reports import html
+from reports.json_out import findings_json, write_json
 from validator.engine import run
 from validator.findings import findings_table
 from tests.helpers import make_903
@@ -19,14 +22,31 @@ def test_escaping_matches_autoescape(text):
     assert html._h(text) == str(escape(text))
 
 
-def _page() -> str:
+def _result():
     r = make_903({
         "Header": [{"CHILD": "1", "SEX": "</script>&'\"", "DOB": "01/01/2015", "ETHNIC": "WBRI", "UPN": "UN1"}],
         "Episodes": [{"CHILD": "1", "DECOM": "01/05/2024", "RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "ZZ",
                       "PLACE_PROVIDER": "PR1"}],
     })
     result = run(r, select=["101,146"])
-    return re.sub(r"checked \d{4}-\d\d-\d\d \d\d:\d\d", "checked (when)", html.render(result, findings_table(result), 0.1))
+    return result, findings_table(result)
+
+
+def _page() -> str:
+    page = html.render(*_result(), 0.1)
+    return re.sub(r"checked \d{4}-\d\d-\d\d \d\d:\d\d", "checked (when)", page)
+
+
+def test_json_file_is_findings_json_with_one_finding_per_line(tmp_path):
+    result, findings = _result()
+    write_json(result, findings, tmp_path / "f.json")
+    text = (tmp_path / "f.json").read_text(encoding="utf-8")
+    expected = findings_json(result, findings)
+    assert json.loads(text) == json.loads(json.dumps(expected))
+    assert list(json.loads(text)) == list(expected)  # keys in the contract's order
+    assert len(expected["findings"]) == 2
+    assert sum(line.startswith('  {"rule": ') for line in text.splitlines()) == 2
+    assert "</script>&'\\\"" in text  # not \u-escaped (ensure_ascii off), quotes JSON-escaped
 
 
 @pytest.fixture
