@@ -13,8 +13,8 @@ Conventions of this module:
 import pandas as pd
 
 from rules.cin import rule
-from validator.derive.cin_activity import (ASSESSMENT_KEY, EPISODE_KEY, count_in_group, equals, frame_for_periods,
-                                           in_keys, last_day, points_in_periods, rows_of_keys)
+from validator.derive.cin_activity import (ASSESSMENT_KEY, EPISODE_KEY, count_in_group, equals, in_keys, last_day,
+                                           rows_of_keys, starts_inside_another)
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -77,12 +77,8 @@ def assessment_starts_during_another(r):
     one already ongoing). Two assessments starting the same day flag each other. Blank or invalid
     dates are not compared (an invalid authorisation date leaves that assessment out)."""
     a = r.table("Assessments")
-    start = a["AssessmentActualStartDate_date"]
     last = last_day(a["AssessmentAuthorisationDate"], a["AssessmentAuthorisationDate_date"], r.year.end)
-    points = frame_for_periods(a, EPISODE_KEY, at=start)
-    periods = frame_for_periods(a, EPISODE_KEY, start=start, last=last)
-    starting, ongoing = points_in_periods(points, periods, EPISODE_KEY, exclude_same_row=True)
-    return {"Assessments": a.index.isin(starting.union(ongoing))}
+    return {"Assessments": starts_inside_another(a, a["AssessmentActualStartDate_date"], last, EPISODE_KEY)}
 
 
 @rule("8825Q")

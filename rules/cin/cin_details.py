@@ -17,7 +17,7 @@ import pandas as pd
 from rules.cin import rule
 from validator.calendar import minus_working_days
 from validator.derive.cin import episode_flags
-from validator.derive.cin_activity import CHILD_KEY, count_in_group, equals, with_child
+from validator.derive.cin_activity import CHILD_KEY, count_in_group, equals, last_day, starts_inside_another, with_child
 
 REFERRAL_SOURCE_FROM = pd.Timestamp("2013-04-01")  # rule 8866
 
@@ -163,14 +163,11 @@ def episodes_overlap(r):
     Both episodes of each overlapping pair are flagged. Two episodes with the same referral date
     overlap (unless one closes the day it starts). Blank or invalid dates are not compared."""
     e = r.table("CINdetails")
-    x = pd.DataFrame({"ChildSeq": e["ChildSeq"], "row": e.index, "ref": e["CINreferralDate_date"],
-                      "close": e["CINclosureDate_date"], "open": episode_flags(r)["open_further_action"]})
-    p = x.merge(x, on="ChildSeq", suffixes=("", "_o"))
-    p = p[p["row"] != p["row_o"]]
-    starts_after = p["ref"] >= p["ref_o"]
-    inside = starts_after & ((p["ref"] < p["close_o"]) | (p["open_o"] & (p["ref"] <= r.year.end)))
-    rows = set(p.loc[inside, "row"]) | set(p.loc[inside, "row_o"])
-    return {"CINdetails": e.index.isin(list(rows))}
+    # an episode covers its referral date up to the day before its closure; an open one with
+    # ReferralNFA false/0 up to the ReferenceDate; any other open one (or an invalid closure) nothing
+    last = last_day(e["CINclosureDate"], e["CINclosureDate_date"], r.year.end, include_end=False)
+    last = last.where(e["CINclosureDate"].notna() | episode_flags(r)["open_further_action"])
+    return {"CINdetails": starts_inside_another(e, e["CINreferralDate_date"], last, CHILD_KEY)}
 
 
 # --- Episodes and the child's birth and death -----------------------------------------------------

@@ -17,9 +17,9 @@ import pandas as pd
 from rules.cin import rule
 from validator.derive import invalid_date
 from validator.derive.cin import episode_flags
-from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, equals,
-                                           frame_for_periods, in_keys, last_day, points_in_periods,
-                                           rows_of_keys, with_child, with_parent)
+from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, equals, in_keys,
+                                           last_day, points_in_periods, rows_of_keys, starts_inside_another,
+                                           with_child, with_parent)
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -38,12 +38,8 @@ def _starts_inside_others(t: pd.DataFrame, start: str, end: str, r) -> pd.Series
     """Rows of `t` (one plan table) taking part in an overlap within a child: a plan whose start
     falls on or between another plan's start and end (or the ReferenceDate when that plan is open),
     and that other plan."""
-    s = t[start + "_date"]
     last = last_day(t[end], t[end + "_date"], r.year.end)
-    points = frame_for_periods(t, CHILD_KEY, at=s)
-    periods = frame_for_periods(t, CHILD_KEY, start=s, last=last)
-    starting, ongoing = points_in_periods(points, periods, CHILD_KEY, exclude_same_row=True)
-    return pd.Series(t.index.isin(starting.union(ongoing)), index=t.index)
+    return starts_inside_another(t, t[start + "_date"], last, CHILD_KEY)
 
 
 def _starts_inside_other_kind(a: pd.DataFrame, a_start: str, b: pd.DataFrame, b_start: str, b_end: str, r):
@@ -51,10 +47,7 @@ def _starts_inside_other_kind(a: pd.DataFrame, a_start: str, b: pd.DataFrame, b_
     to the day before b's end, or up to the ReferenceDate when b is open: a start equal to b's end
     date is allowed), and those rows of `b`. Returns (flags on a, flags on b)."""
     last = last_day(b[b_end], b[b_end + "_date"], r.year.end, include_end=False)
-    points = frame_for_periods(a, CHILD_KEY, at=a[a_start + "_date"])
-    periods = frame_for_periods(b, CHILD_KEY, start=b[b_start + "_date"], last=last)
-    a_rows, b_rows = points_in_periods(points, periods, CHILD_KEY)
-    return (pd.Series(a.index.isin(a_rows), index=a.index), pd.Series(b.index.isin(b_rows), index=b.index))
+    return points_in_periods(a, a[a_start + "_date"], b, b[b_start + "_date"], last, CHILD_KEY)
 
 
 # --- child protection plans: one plan ------------------------------------------------------------------
@@ -170,10 +163,8 @@ def review_during_cin_plan(r):
     c = r.table("CINplanDates")
     at = v["CPPreviewDate_date"].where(v["CPPreviewDate_date"] != v["CPPendDate_date"])
     last = last_day(c["CINPlanEndDate"], c["CINPlanEndDate_date"], r.year.end)
-    points = frame_for_periods(v, EPISODE_KEY, at=at)
-    periods = frame_for_periods(c, EPISODE_KEY, start=c["CINPlanStartDate_date"], last=last)
-    reviews, plans = points_in_periods(points, periods, EPISODE_KEY)
-    return {"Reviews": v.index.isin(reviews), "CINplanDates": c.index.isin(plans)}
+    reviews, plans = points_in_periods(v, at, c, c["CINPlanStartDate_date"], last, EPISODE_KEY)
+    return {"Reviews": reviews, "CINplanDates": plans}
 
 
 # --- CIN plans: one plan --------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ import pandas as pd
 from rules.cin import rule
 from validator.calendar import minus_working_days
 from validator.derive.cin import s47_flags
-from validator.derive.cin_activity import (EPISODE_KEY, count_in_group, frame_for_periods, in_keys, last_day,
-                                           points_in_periods, rows_of_keys)
+from validator.derive.cin_activity import (EPISODE_KEY, count_in_group, in_keys, last_day, rows_of_keys,
+                                           starts_inside_another)
 from validator.registry import RETURN_LEVEL
 
 
@@ -118,10 +118,7 @@ def s47_starts_during_another(r):
     start = s["S47ActualStartDate_date"]
     last = last_day(s["DateOfInitialCPC"], s["DateOfInitialCPC_date"], r.year.end)
     last = last.where(s["DateOfInitialCPC"].notna() | s47_flags(r)["open"])
-    points = frame_for_periods(s, EPISODE_KEY, at=start)
-    periods = frame_for_periods(s, EPISODE_KEY, start=start, last=last)
-    starting, ongoing = points_in_periods(points, periods, EPISODE_KEY, exclude_same_row=True)
-    return {"Section47": s.index.isin(starting.union(ongoing))}
+    return {"Section47": starts_inside_another(s, start, last, EPISODE_KEY)}
 
 
 # --- conferences and plans --------------------------------------------------------------------------

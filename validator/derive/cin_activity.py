@@ -106,36 +106,37 @@ def last_day(end_text: pd.Series, end_date: pd.Series, reference: pd.Timestamp,
     return real_end.where(end_text.notna(), reference)
 
 
-def points_in_periods(points: pd.DataFrame, periods: pd.DataFrame, on: list[str],
-                      exclude_same_row: bool = False) -> tuple[pd.Index, pd.Index]:
-    """Pairs where a date falls inside a period of the same scope.
+def points_in_periods(points: pd.DataFrame, at: pd.Series, periods: pd.DataFrame, start: pd.Series,
+                      last: pd.Series, on: list[str], exclude_same_row: bool = False) -> tuple[pd.Series, pd.Series]:
+    """Where a date falls inside a period of the same scope (rows with the same `on` keys).
 
-    points:  columns `on` + row (label) + at (date)
-    periods: columns `on` + row (label) + start + last (the last day covered, inclusive)
-    A point is inside when start <= at <= last (both ends included). NaT never matches.
-    `exclude_same_row`: do not compare a row with itself (points and periods from one table).
-    Returns (point rows inside some period, period rows containing some point)."""
-    at, start, last = points["at"].to_numpy(), periods["start"].to_numpy(), periods["last"].to_numpy()
+    `at` is a date on each row of `points`; `start` and `last` (the last day covered, inclusive) are
+    dates on each row of `periods`. A point is inside when start <= at <= last (both ends included).
+    NaT never matches. `exclude_same_row`: points and periods are one table, and a row is not
+    compared with itself. Returns (points inside some period, periods containing some point) as
+    boolean Series aligned with `points` and with `periods`."""
+    at, start, last = at.to_numpy(), start.to_numpy(), last.to_numpy()
     p_key, q_key = key_codes([points, periods], on)
     p_ok, q_ok = np.flatnonzero(~np.isnat(at)), np.flatnonzero(~(np.isnat(start) | np.isnat(last)))
-    pairs = pd.DataFrame({"key": p_key[p_ok], "i": p_ok}).merge(pd.DataFrame({"key": q_key[q_ok], "j": q_ok}), on="key")
+    pairs = pd.merge(pd.DataFrame({"key": p_key[p_ok], "i": p_ok}), pd.DataFrame({"key": q_key[q_ok], "j": q_ok}),
+                     on="key")
     i, j = pairs["i"].to_numpy(), pairs["j"].to_numpy()
-    point_row, period_row = points["row"].to_numpy()[i], periods["row"].to_numpy()[j]
     hit = (at[i] >= start[j]) & (at[i] <= last[j])
     if exclude_same_row:
-        hit &= point_row != period_row
-    return pd.Index(np.unique(point_row[hit])), pd.Index(np.unique(period_row[hit]))
+        hit &= i != j
+    inside, containing = np.zeros(len(points), dtype=bool), np.zeros(len(periods), dtype=bool)
+    inside[i[hit]] = True
+    containing[j[hit]] = True
+    return pd.Series(inside, index=points.index), pd.Series(containing, index=periods.index)
 
 
-def frame_for_periods(t: pd.DataFrame, on: list[str], **cols: pd.Series) -> pd.DataFrame:
-    """A small frame of `on` + row + the given columns, for points_in_periods."""
-    out = t[on].copy()
-    out["row"] = t.index
-    for name, values in cols.items():
-        out[name] = values
-    return out
+def starts_inside_another(t: pd.DataFrame, start: pd.Series, last: pd.Series, on: list[str]) -> pd.Series:
+    """Rows of `t` whose `start` falls on or between the `start` and `last` of another row of the
+    same scope, and those other rows: both rows of each such pair (see `points_in_periods`)."""
+    starting, ongoing = points_in_periods(t, start, t, start, last, on, exclude_same_row=True)
+    return starting | ongoing
 
 
 __all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "equals", "key_codes", "in_keys", "with_parent",
            "with_episode", "with_child", "rows_of_keys", "count_in_group", "last_day", "points_in_periods",
-           "frame_for_periods"]
+           "starts_inside_another"]

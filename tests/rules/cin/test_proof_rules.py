@@ -14,6 +14,10 @@ def test_2887q_return_level_distinct_codes():
     many = few + [{"LAchildID": "99", "Disability": "VIS"}]
     assert flagged(make_cin({"Disabilities": few}), "2887Q") == {RETURN_LEVEL: [-1]}
     assert flagged(make_cin({"Disabilities": many}), "2887Q") == {}
+    # NONE in any case is not a disability code; any other spelling is one more distinct code
+    assert flagged(make_cin({"Disabilities": few + [{"LAchildID": "99", "Disability": "None"}]}), "2887Q") == {
+        RETURN_LEVEL: [-1]}
+    assert flagged(make_cin({"Disabilities": few + [{"LAchildID": "99", "Disability": "mob"}]}), "2887Q") == {}
 
 
 def test_4180_by_year():
