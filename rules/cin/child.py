@@ -1,8 +1,10 @@
 """CIN rules on ChildIdentifiers and ChildCharacteristics (one row per child)."""
 
+import numpy as np
 import pandas as pd
 
 from rules.cin import rule
+from validator.derive.cin import la_child_id_chars
 from validator.derive.cin_activity import equals
 
 
@@ -50,12 +52,16 @@ def birth_after_reference_date(r):
 
 # --- LAchildID format (from 2024/25) --------------------------------------------------------------
 
+# ASCII letters and digits by character code; code 0 (past the end of the id) passes
+_ALPHANUMERIC = np.zeros(128, dtype=bool)
+_ALPHANUMERIC[[0, *(ord(c) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")]] = True
+
 @rule("1570")
 def la_child_id_too_long(r):
     """From 2024/25: LAchildID must not be longer than 20 characters (counted after trimming the
     spaces around it). Blank is left to 8500."""
-    ids = r.table("ChildIdentifiers")["LAchildID"]
-    return {"ChildIdentifiers": (ids.str.len() > 20).fillna(False).astype(bool)}
+    too_long = la_child_id_chars(r)[:, 20] > 0  # a 21st character
+    return {"ChildIdentifiers": pd.Series(too_long, index=r.table("ChildIdentifiers").index)}
 
 
 @rule("1580")
@@ -63,8 +69,11 @@ def la_child_id_not_alphanumeric(r):
     """From 2024/25: LAchildID must contain only letters and digits, read as ASCII A-Z, a-z, 0-9
     (accented letters, spaces inside the id, hyphens, slashes ... are flagged). Blank is left to 8500."""
     ids = r.table("ChildIdentifiers")["LAchildID"]
-    ok = ids.str.fullmatch(r"[A-Za-z0-9]+").fillna(False).astype(bool)
-    return {"ChildIdentifiers": ids.notna() & ~ok}
+    chars = la_child_id_chars(r)
+    ok = _ALPHANUMERIC[np.minimum(chars, 127)].all(axis=1)  # the first 21 characters (0: past the end)
+    long = chars[:, 20] > 0
+    ok[long] = ids[long].str.fullmatch(r"[A-Za-z0-9]+").to_numpy(dtype=bool)  # the few longer ones in full
+    return {"ChildIdentifiers": pd.Series((chars[:, 0] > 0) & ~ok, index=ids.index)}
 
 
 # --- Birth, expected birth and death dates ----------------------------------------------------------

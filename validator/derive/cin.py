@@ -24,6 +24,12 @@ def upn_chars(r) -> np.ndarray:
     return char_matrix(r.table("ChildIdentifiers")["UPN"], 14)
 
 
+@derived
+def la_child_id_chars(r) -> np.ndarray:
+    """ChildIdentifiers.LAchildID as a `char_matrix` of 21 characters: a 21st shows an id too long."""
+    return char_matrix(r.table("ChildIdentifiers")["LAchildID"], 21)
+
+
 def _known(flag: pd.Series) -> np.ndarray:
     """True where a nullable boolean is true; <NA> counts as false."""
     return flag.to_numpy(dtype=bool, na_value=False)
