@@ -137,7 +137,7 @@ def review_on_or_before_plan_start(r):
     """No CPPreviewDate may be the same as or before the CPPstartDate of its own plan (ChildSeq,
     CINdetailsID, CPPID). Every review date is its own row and is checked. Flags the Reviews row and
     the plan. Invalid dates are not compared."""
-    v = with_parent(r.table("Reviews"), r.table("ChildProtectionPlans"), PLAN_KEY, "CPPstartDate_date")
+    v = with_parent(r, "Reviews", "ChildProtectionPlans", PLAN_KEY, "CPPstartDate_date")
     bad = v["CPPreviewDate_date"] <= v["CPPstartDate_date"]
     p = r.table("ChildProtectionPlans")
     return {"Reviews": bad, "ChildProtectionPlans": rows_of_keys(p, v, bad, PLAN_KEY)}
@@ -159,7 +159,7 @@ def review_during_cin_plan(r):
     exception only matters then: the CIN plan may start the day the CPP ends with its last review).
     Flags the Reviews row and the CIN plan. Invalid dates are not compared. (The reference tests the
     CPP end where the CIN plan end is meant and never flags open CIN plans.)"""
-    v = with_parent(r.table("Reviews"), r.table("ChildProtectionPlans"), PLAN_KEY, "CPPendDate_date")
+    v = with_parent(r, "Reviews", "ChildProtectionPlans", PLAN_KEY, "CPPendDate_date")
     c = r.table("CINplanDates")
     at = v["CPPreviewDate_date"].where(v["CPPreviewDate_date"] != v["CPPendDate_date"])
     last = last_day(c["CINPlanEndDate"], c["CINPlanEndDate_date"], r.year.end)

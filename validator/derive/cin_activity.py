@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.extensions import take
 
-from validator.derive import Text, lookup
+from validator.derive import Text, cached
 from validator.derive.cin import EPISODE_KEY
 
 CHILD_KEY = ["ChildSeq"]
@@ -57,27 +58,39 @@ def in_keys(t: pd.DataFrame, other: pd.DataFrame, keys: list[str]) -> pd.Series:
     return pd.Series(left, index=t.index).isin(right)  # hashed: numpy's isin sorts when codes spread wide
 
 
-def with_parent(t: pd.DataFrame, parent: pd.DataFrame, keys: list[str], *columns: str) -> pd.DataFrame:
-    """`t` with the named columns of its parent row (matched on `keys`; the first where several
-    match) beside it, same index. Columns already in `t` come back suffixed `_parent`."""
-    child_code, parent_code = key_codes([t, parent], keys)
-    first = ~pd.Series(parent_code).duplicated().to_numpy()
-    at = pd.Series(child_code, index=t.index)
+def parent_rows(r, table: str, parent: str, keys: list[str]) -> np.ndarray:
+    """For each row of `table`, the position in `parent` of its parent row (the first with the same
+    `keys`), -1 where it has none. Made once per run for each pair of tables."""
+    def positions() -> np.ndarray:
+        child_code, parent_code = key_codes([r.table(table), r.table(parent)], keys)
+        first = np.flatnonzero(~pd.Series(parent_code).duplicated().to_numpy())
+        found = pd.Index(parent_code[first]).get_indexer(child_code)
+        return np.where(found >= 0, first[found], -1)
+
+    return cached(r, f"parent rows {table} in {parent}", positions)
+
+
+def with_parent(r, table: str, parent: str, keys: list[str], *columns: str) -> pd.DataFrame:
+    """Table `table` with the named columns of its parent row in table `parent` (see `parent_rows`)
+    beside it, same index; missing (NaT, NaN, <NA>) where it has none. Columns already in the
+    table come back suffixed `_parent`."""
+    t = r.table(table)
+    rows = parent_rows(r, table, parent, keys)
+    source = r.table(parent)
     out = t.copy(deep=False)
     for c in columns:
-        values = pd.Series(parent[c].array[first], index=parent_code[first], name=c)
-        out[c + "_parent" if c in t.columns else c] = lookup(at, values)
+        out[c + "_parent" if c in t.columns else c] = take(source[c].array, rows, allow_fill=True)
     return out
 
 
 def with_episode(r, table: str, *columns: str) -> pd.DataFrame:
     """`table` with the named columns of its CINdetails episode beside it (same index)."""
-    return with_parent(r.table(table), r.table("CINdetails"), EPISODE_KEY, *columns)
+    return with_parent(r, table, "CINdetails", EPISODE_KEY, *columns)
 
 
 def with_child(r, table: str, *columns: str) -> pd.DataFrame:
     """`table` with the named ChildIdentifiers columns of its child beside it (same index)."""
-    return with_parent(r.table(table), r.table("ChildIdentifiers"), CHILD_KEY, *columns)
+    return with_parent(r, table, "ChildIdentifiers", CHILD_KEY, *columns)
 
 
 def rows_of_keys(t: pd.DataFrame, flagged: pd.DataFrame, flags: pd.Series, keys: list[str]) -> pd.Series:
@@ -137,6 +150,6 @@ def starts_inside_another(t: pd.DataFrame, start: pd.Series, last: pd.Series, on
     return starting | ongoing
 
 
-__all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "equals", "key_codes", "in_keys", "with_parent",
-           "with_episode", "with_child", "rows_of_keys", "count_in_group", "last_day", "points_in_periods",
-           "starts_inside_another"]
+__all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "equals", "key_codes", "in_keys", "parent_rows",
+           "with_parent", "with_episode", "with_child", "rows_of_keys", "count_in_group", "last_day",
+           "points_in_periods", "starts_inside_another"]
