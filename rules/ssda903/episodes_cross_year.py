@@ -18,7 +18,7 @@ import pandas as pd
 
 from rules.ssda903 import rule
 from validator.derive import array, birthday, text
-from validator.derive.ssda903 import children, episodes, header_dob_by_child
+from validator.derive.ssda903 import children, episodes, header_dob_by_child, run_bounds, run_starts
 from validator.derive.ssda903_placement import continuing_episodes, final_last_year
 from validator.reference import responsible_la
 
@@ -313,10 +313,9 @@ def care_leaver_not_relevant(r):
     # one episode per (CHILD, DECOM), DECOM a date: sorted by child, DECOM, then this year's row first
     rows = np.flatnonzero(~np.isnat(decom))
     rows = rows[np.lexsort((rows, decom[rows], child[rows]))]
-    repeat = (child[rows][1:] == child[rows][:-1]) & (decom[rows][1:] == decom[rows][:-1])
-    e = rows[~np.append(False, repeat)]
-    last_of_child = np.append(child[e][1:] != child[e][:-1], True) & (child[e] >= 0)
-    latest = e[last_of_child]  # each child's latest episode (a blank CHILD is no child)
+    e = rows[run_starts(child[rows], decom[rows])]
+    _, last = run_bounds(child[e])
+    latest = e[(last == np.arange(len(e))) & (child[e] >= 0)]  # each child's latest episode (a blank CHILD is no child)
     adopted = child[latest[both(lambda key: text(r, key, "REC").isin(ADOPTED))[latest]]]
 
     day_after_year = (r.year.end + pd.Timedelta(days=1)).to_datetime64()

@@ -5,19 +5,20 @@ say every child must be in Header, the repeated values must match Header, and th
 tables must hold each child once.
 """
 
-import pandas as pd
+import numpy as np
 
 from rules.ssda903 import rule
-from validator.derive import lookup
-from validator.derive.ssda903 import dob_differs_from_header, episodes, header_dob
+from validator.derive import array, text
+from validator.derive.ssda903 import children, dob_differs_from_header, episodes, header_dob_of, same_child
 
 
 # ---------------------------------------------------------------- shared checks
 
 def _not_in_header(r, table: str) -> dict:
     """Rows of `table` whose CHILD has no Header row (a blank CHILD has none either)."""
-    t, h = r.table(table), r.table("Header")
-    return {table: ~t["CHILD"].isin(h["CHILD"].dropna())}
+    c = children(r)
+    h = c.of("Header")
+    return {table: ~c.mark(h[h >= 0])[c.of(table)]}
 
 
 def _differs_from_header(r, table: str, column: str) -> dict:
@@ -26,25 +27,24 @@ def _differs_from_header(r, table: str, column: str) -> dict:
     both must be valid dates (the date rules report the others). Children without a Header row are
     left to the INT01-INT09 rules. A column the input form does not carry (UASC.SEX and UASC.DOB are
     CSV-only) gives no findings."""
-    t, h = r.table(table), r.table("Header")
-    if column not in t.columns or column not in h.columns:  # XML returns do not repeat UASC.SEX / DOB
-        return {table: pd.Series(False, index=t.index)}
-    if column == "DOB_date":  # INT11-INT18 share one merge of all their tables with Header
+    if column not in r.table(table).columns or column not in r.table("Header").columns:
+        return {}  # XML returns do not repeat UASC.SEX / DOB
+    if column == "DOB_date":  # INT11-INT18 share one pairing of all their tables with Header
         rows, header_rows = dob_differs_from_header(r)[table]
-        return {table: pd.Series(t.index.isin(rows), index=t.index),
-                "Header": pd.Series(h.index.isin(header_rows), index=h.index)}
-    m = t[["CHILD", column]].reset_index(names="row").merge(
-        h[["CHILD", column]].reset_index(names="header_row"), on="CHILD", suffixes=("", "_h"))
-    bad = (m[column].notna() & m[column + "_h"].notna() & (m[column] != m[column + "_h"])).fillna(False)
-    bad = bad.astype(bool)
-    return {table: pd.Series(t.index.isin(m.loc[bad, "row"]), index=t.index),
-            "Header": pd.Series(h.index.isin(m.loc[bad, "header_row"]), index=h.index)}
+        return {table: rows, "Header": header_rows}
+    c = children(r)
+    rows, header_rows = same_child(c.of(table), c.of("Header"))
+    mine, theirs = text(r, table, column).take(rows), text(r, "Header", column).take(header_rows)
+    bad = mine.given & theirs.given & ~mine.same(theirs)
+    return {table: rows[bad], "Header": header_rows[bad]}
 
 
 def _child_repeated(r, table: str) -> dict:
     """Every row of `table` whose CHILD is on more than one row (a blank CHILD is not a child)."""
-    t = r.table(table)
-    return {table: t["CHILD"].notna() & t["CHILD"].duplicated(keep=False)}
+    child = children(r).of(table)
+    known = child >= 0
+    rows_of_child = np.bincount(child[known], minlength=children(r).count + 1)
+    return {table: known & (rows_of_child[child] > 1)}
 
 
 # ---------------------------------------------------------------- child missing from Header
@@ -64,8 +64,7 @@ def placed_adoption_child_not_in_header(r):
 @rule("INT03")
 def episode_child_not_in_header(r):
     """Every CHILD in Episodes must have a row in Header."""
-    e, h = r.table("Episodes"), r.table("Header")
-    return {"Episodes": ~e["CHILD"].isin(h["CHILD"].dropna())}
+    return _not_in_header(r, "Episodes")
 
 
 @rule("INT04")
@@ -212,6 +211,5 @@ def uasc_child_repeated(r):
 @rule("302")
 def first_episode_before_birth(r):
     """The child's first episode (earliest DECOM) must not start before the Header DOB."""
-    e = episodes(r)
-    dob = lookup(e["CHILD"], header_dob(r))
-    return {"Episodes": (e["order"] == 0) & (e["DECOM_date"] < dob)}
+    first = episodes(r)["order"].to_numpy() == 0
+    return {"Episodes": first & (array(r, "Episodes", "DECOM_date") < header_dob_of(r, "Episodes"))}

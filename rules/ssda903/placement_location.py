@@ -15,8 +15,9 @@ import pandas as pd
 
 from rules.ssda903 import rule
 from validator.registry import NotApplicable
-from validator.derive.ssda903 import age_at, header_dob
-from validator.derive.ssda903_placement import placement, uasc_children
+from validator.derive import ages, array, text
+from validator.derive.ssda903 import children, header_dob_of
+from validator.derive.ssda903_placement import placement, placement_text, uasc_now_or_before
 from validator.reference import la_codes, postcodes, responsible_la
 
 SHORT_BREAK = ("V3", "V4")
@@ -28,16 +29,20 @@ def _episodes(r) -> pd.DataFrame:
     return r.table("Episodes").join(placement(r))
 
 
-def _short_break(e) -> pd.Series:
-    return e["LS"].isin(SHORT_BREAK)
+def _short_break(r) -> np.ndarray:
+    return text(r, "Episodes", "LS").isin(SHORT_BREAK)
 
 
-def _uasc(r, e) -> pd.Series:
-    return e["CHILD"].isin(uasc_children(r))
+def _uasc(r) -> np.ndarray:
+    return uasc_now_or_before(r)[children(r).of("Episodes")]
 
 
-def _outside_england(e) -> pd.Series:
-    return e["PL_LA"].isin(la_codes.OUTSIDE_ENGLAND)
+def _outside_england(r) -> np.ndarray:
+    return placement_text(r, "PL_LA").isin(la_codes.OUTSIDE_ENGLAND)
+
+
+def _distance(r) -> np.ndarray:
+    return placement(r)["PL_DISTANCE"].to_numpy(dtype="float64")
 
 
 def _la(r):
@@ -54,19 +59,17 @@ def distance_not_valid(r):
     the postcode directory or has no grid reference (or, defensively, is outside 0.0-999.9 miles).
     Reading: DfE's PL_DISTANCE must be between 0.0 and 999.9; a derived distance is always in range, so
     the rule reports what DfE's message points at, a distance made invalid by a postcode."""
-    e = _episodes(r)
-    d = e["PL_DISTANCE"]
-    both = e["HOME_POST"].notna() & e["PL_POST"].notna()
-    bad = (both & d.isna()) | (d < 0) | (d > 999.9)
-    return {"Episodes": bad & ~_uasc(r, e) & ~_short_break(e)}
+    d = _distance(r)
+    both = text(r, "Episodes", "HOME_POST").given & text(r, "Episodes", "PL_POST").given
+    bad = (both & np.isnan(d)) | (d < 0) | (d > 999.9)
+    return {"Episodes": bad & ~_uasc(r) & ~_short_break(r)}
 
 
 @rule("169")
 def pl_la_missing(r):
     """Flags episodes not on a short break (LS V3/V4) with no LA of placement: PL_POST blank or not in
     the postcode directory (UASC children included: their placement postcode is still expected)."""
-    e = _episodes(r)
-    return {"Episodes": e["PL_LA"].isna() & ~_short_break(e)}
+    return {"Episodes": placement_text(r, "PL_LA").blank & ~_short_break(r)}
 
 
 @rule("179")
@@ -74,8 +77,7 @@ def pl_location_missing(r):
     """Flags episodes not on a short break (LS V3/V4) with no placement location (IN/OUT), which happens
     when the LA of placement cannot be derived (PL_POST blank or unknown). Needs --la."""
     _la(r)
-    e = _episodes(r)
-    return {"Episodes": e["PL_LOCATION"].isna() & ~_short_break(e)}
+    return {"Episodes": placement_text(r, "PL_LOCATION").blank & ~_short_break(r)}
 
 
 @rule("387")
@@ -83,57 +85,54 @@ def independent_living_under_14(r):
     """Flags episodes ending with REC E5 or E6 (moved into independent living) where the child was under
     14 on DEC (age by birthdays, from the child's Header DOB). Rows without a valid DEC or DOB are not
     evaluated."""
-    e = r.table("Episodes")
-    dob = pd.Series(header_dob(r).reindex(e["CHILD"].to_numpy()).to_numpy(), index=e.index)  # .map fails on empty dates
-    under_14 = age_at(dob, e["DEC_date"]) < 14
-    return {"Episodes": e["REC"].isin(["E5", "E6"]) & under_14}
+    under_14 = ages(header_dob_of(r, "Episodes"), array(r, "Episodes", "DEC_date")) < 14
+    return {"Episodes": text(r, "Episodes", "REC").isin(["E5", "E6"]) & under_14}
 
 
 @rule("392a")
 def no_distance(r):
     """Flags episodes of children not UASC (this or last year) and not on a short break (LS V3/V4) that
     have no distance: a postcode blank, not in the directory, or without a grid reference."""
-    e = _episodes(r)
-    return {"Episodes": e["PL_DISTANCE"].isna() & ~_uasc(r, e) & ~_short_break(e)}
+    return {"Episodes": np.isnan(_distance(r)) & ~_uasc(r) & ~_short_break(r)}
 
 
 @rule("392b")
 def no_postcodes(r):
     """Flags episodes of children not UASC (this or last year) and not on a short break (LS V3/V4) where
     HOME_POST or PL_POST is blank."""
-    e = r.table("Episodes")
-    missing = e["HOME_POST"].isna() | e["PL_POST"].isna()
-    return {"Episodes": missing & ~_uasc(r, e) & ~_short_break(e)}
+    missing = text(r, "Episodes", "HOME_POST").blank | text(r, "Episodes", "PL_POST").blank
+    return {"Episodes": missing & ~_uasc(r) & ~_short_break(r)}
 
 
 @rule("392c")
 def postcode_invalid(r):
     """Flags episodes where HOME_POST or PL_POST is given but is not a postcode of the ONS directory
     (matched upper case without spaces, so 'tw9 1dn' and 'TW91DN' are valid)."""
-    e = _episodes(r)
-    return {"Episodes": (e["HOME_POST"].notna() & ~e["HOME_FOUND"]) | (e["PL_POST"].notna() & ~e["PL_FOUND"])}
+    p = placement(r)
+    return {"Episodes": (text(r, "Episodes", "HOME_POST").given & ~p["HOME_FOUND"].to_numpy())
+            | (text(r, "Episodes", "PL_POST").given & ~p["PL_FOUND"].to_numpy())}
 
 
 @rule("392d")
 def home_equals_placement_postcode(r):
     """Flags episodes whose HOME_POST and PL_POST are the same postcode (compared upper case without
     spaces) while PLACE is given and is not P1 (placed with parents). Blank PLACE is left to rule 146."""
-    e = r.table("Episodes")
+    home, place = text(r, "Episodes", "HOME_POST"), text(r, "Episodes", "PL_POST")
     # normalise each distinct spelling once, then compare the rows by normalised postcode number
-    spelling, spellings = pd.factorize(pd.concat([e["HOME_POST"], e["PL_POST"]], ignore_index=True))
-    normal, _ = pd.factorize(postcodes.normalise(pd.Series(spellings, dtype="string")))  # -1: blank
-    number = np.where(spelling >= 0, normal[spelling], -1)
-    home, place = number[: len(e)], number[len(e):]
-    same = (home >= 0) & (home == place)
-    return {"Episodes": same & e["PLACE"].notna() & (e["PLACE"] != "P1")}
+    spellings = pd.Series(np.concatenate([home.values, place.values]), dtype="string")
+    normal, _ = pd.factorize(postcodes.normalise(spellings))  # -1: blank
+    home_number = np.append(normal[:len(home.values)], -1)[home.codes]
+    place_number = np.append(normal[len(home.values):], -1)[place.codes]
+    same = (home_number >= 0) & (home_number == place_number)
+    placed = text(r, "Episodes", "PLACE")
+    return {"Episodes": same & placed.given & ~placed.eq("P1")}
 
 
 @rule("406")
 def uasc_has_distance(r):
     """Flags episodes of children who are or were UASC (UASC table or Header.UASC = 1, this year or last
     year) that have a distance, i.e. both postcodes given and found: DfE expects it blank for them."""
-    e = _episodes(r)
-    return {"Episodes": e["PL_DISTANCE"].notna() & _uasc(r, e)}
+    return {"Episodes": ~np.isnan(_distance(r)) & _uasc(r)}
 
 
 @rule("411")
@@ -162,25 +161,24 @@ def location_disagrees_with_la_of_placement(r):
 @rule("420")
 def pl_la_on_short_break(r):
     """Flags short-break episodes (LS V3 or V4) that have an LA of placement (PL_POST given and found)."""
-    e = _episodes(r)
-    return {"Episodes": e["PL_LA"].notna() & _short_break(e)}
+    return {"Episodes": placement_text(r, "PL_LA").given & _short_break(r)}
 
 
 @rule("454")
 def distance_over_350(r):
     """Flags episodes whose derived distance is over 350 miles (350.0 itself passes). DfE's exception
     for 999.9 (its 'not known' value) never arises for a derived distance."""
-    e = _episodes(r)
-    return {"Episodes": (e["PL_DISTANCE"] > 350) & (e["PL_DISTANCE"] != 999.9)}
+    d = _distance(r)
+    return {"Episodes": (d > 350) & (d != 999.9)}
 
 
 def _own_provision_elsewhere(r, foster_adoption: list[str]):
     la = _la(r)
-    e = _episodes(r)
-    checked = (e["PLACE_PROVIDER"] == "PR1") & e["PLACE"].notna() & ~e["PLACE"].isin(foster_adoption) \
-        & e["LS"].notna() & ~_short_break(e)
-    away = e["PL_LA_DFE"].notna() & (e["PL_LA_DFE"] != la.dfe_number)
-    return {"Episodes": checked & away}
+    place = text(r, "Episodes", "PLACE")
+    checked = (text(r, "Episodes", "PLACE_PROVIDER").eq("PR1") & place.given & ~place.isin(foster_adoption)
+               & text(r, "Episodes", "LS").given & ~_short_break(r))
+    pl_la = placement_text(r, "PL_LA_DFE")
+    return {"Episodes": checked & pl_la.given & ~pl_la.eq(la.dfe_number)}
 
 
 _FOSTER_ADOPTION = ["A3", "A4", "A5", "A6", "U1", "U2", "U3", "U4", "U5", "U6"]
@@ -202,10 +200,10 @@ def own_provision_outside_la_2025(r):
 
 
 def _urn_required(r, exempt: list[str]):
-    e = _episodes(r)
-    ended_after_2015 = e["DEC"].isna() | (e["DEC_date"] > pd.Timestamp(2015, 3, 31))
-    checked = e["PLACE"].notna() & ~e["PLACE"].isin(exempt) & ~_outside_england(e) & ended_after_2015
-    return {"Episodes": checked & e["URN"].isna()}
+    ended_after_2015 = text(r, "Episodes", "DEC").blank | (array(r, "Episodes", "DEC_date") > np.datetime64("2015-03-31"))
+    place = text(r, "Episodes", "PLACE")
+    checked = place.given & ~place.isin(exempt) & ~_outside_england(r) & ended_after_2015
+    return {"Episodes": checked & text(r, "Episodes", "URN").blank}
 
 
 _NO_URN = ["P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4"]
@@ -238,10 +236,10 @@ def urn_required_h5_from_oct_2023(r):
     open after 28 October 2023 (DEC blank or after 28/10/2023: an episode ending on 28 October ended on
     the day the requirement began) with URN blank or XXXXXXX, unless PL_LA shows the placement is outside
     England."""
-    e = _episodes(r)
-    after = e["DEC"].isna() | (e["DEC_date"] > pd.Timestamp(2023, 10, 28))
-    no_urn = e["URN"].isna() | (e["URN"] == URN_PLACEHOLDER)
-    return {"Episodes": (e["PLACE"] == "H5") & after & no_urn & ~_outside_england(e)}
+    after = text(r, "Episodes", "DEC").blank | (array(r, "Episodes", "DEC_date") > np.datetime64("2023-10-28"))
+    urn = text(r, "Episodes", "URN")
+    no_urn = urn.blank | urn.eq(URN_PLACEHOLDER)
+    return {"Episodes": text(r, "Episodes", "PLACE").eq("H5") & after & no_urn & ~_outside_england(r)}
 
 
 @rule("241", needs=("ofsted",))
@@ -268,5 +266,4 @@ def k3_placement_not_where_provider_has_premises(r):
 def urn_outside_england(r):
     """Flags episodes with a URN (any value, XXXXXXX included) whose placement is outside England
     (PL_LA SCO, WAL, NIR or NUK): Ofsted registers only English providers."""
-    e = _episodes(r)
-    return {"Episodes": _outside_england(e) & e["URN"].notna()}
+    return {"Episodes": _outside_england(r) & text(r, "Episodes", "URN").given}

@@ -10,7 +10,8 @@ import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import add_years, ages, array, invalid_date, take, text
-from validator.derive.ssda903 import children, episodes, header_dob_of, run_bounds, run_cummax, same_child
+from validator.derive.ssda903 import (children, episodes, first_of_child, header_dob_of, run_bounds, run_cummax,
+                                      same_child)
 from validator.derive.ssda903_adoption import periods
 
 _NS_PER_DAY = 86_400_000_000_000
@@ -223,9 +224,7 @@ def open_last_year_not_continued(r):
     key_now = np.where((child < 0) | np.isnat(start), -1, _child_day(child, start))
     key_last = np.where(child_last[last] < 0, -1, _child_day(child_last[last], start_last[last]))
     bad_last = last[~np.isin(key_last, key_now)]
-    dated = np.flatnonzero(~np.isnat(start))
-    dated = dated[np.lexsort((dated, start[dated], child[dated]))]
-    earliest = dated[np.append(True, child[dated][1:] != child[dated][:-1])]  # first of each child
+    earliest = first_of_child(child, np.flatnonzero(~np.isnat(start)), start)
     return {"Missing_last": _rows(r, "Missing_last", bad_last),
             "Missing": _rows(r, "Missing", earliest[c.mark(child_last[bad_last])[child[earliest]]])}
 

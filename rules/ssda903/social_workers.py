@@ -15,62 +15,90 @@ DfE changed these rules between years (rules.csv `changed_in`); versions are reg
     (2025/26: see its docstring) keep one version.
 """
 
+import numpy as np
 import pandas as pd
 
-from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive import invalid_date
+from validator.derive import array, invalid_date, text
+from validator.derive.ssda903 import children, first_of_child, run_bounds
 from validator.derive.ssda903_outcomes import looked_after_at_31_march
 
-SW_COLLECTION_START = pd.Timestamp(2023, 4, 1)  # social worker episodes are collected from 1 April 2023
+SW_COLLECTION_START = np.datetime64("2023-04-01", "ns")  # social worker episodes are collected from 1 April 2023
 NEAR_YEAR_END_DAYS = 5  # SW11: an episode ending within 5 days before 31 March
 GAP_TOLERANCE_DAYS = 7  # SW10/SW10a: next episode starts within +/- 7 days of the previous end
+_NS_PER_DAY = 86_400_000_000_000
+_LAST = np.iinfo("int64").max
 
 
-def _ordered(r) -> pd.DataFrame:
-    """SWEpisodes rows with a readable SW_DECOM, sorted by CHILD, SW_DECOM, SW_DEC (stable), with the
-    previous episode's SW_DEC (`prev_dec`, NaT when there is none or it is not a date)."""
-    s = r.table("SWEpisodes")
-    s = s[s["SW_DECOM_date"].notna() & s["CHILD"].notna()]
-    s = s.sort_values(["CHILD", "SW_DECOM_date", "SW_DEC_date"], kind="stable", na_position="last")
-    g = s.groupby("CHILD", sort=False)
-    s["prev_dec"] = g["SW_DEC_date"].shift(1)
-    return s
+def _ordered(r) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the SWEpisodes rows with a readable SW_DECOM and a CHILD, sorted by CHILD,
+    SW_DECOM, SW_DEC (a blank or unreadable SW_DEC last; then row), and for each the previous
+    episode's SW_DEC (NaT when there is none or it is not a date)."""
+    child, decom, dec = children(r).of("SWEpisodes"), _decom(r), _dec(r)
+    rows = np.flatnonzero(~np.isnat(decom) & (child >= 0))
+    dec_key = np.where(np.isnat(dec), _LAST, dec.view("int64"))
+    rows = rows[np.lexsort((rows, dec_key[rows], decom[rows], child[rows]))]
+    prev_dec = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[ns]")
+    same_child = child[rows][1:] == child[rows][:-1]
+    prev_dec[1:][same_child] = dec[rows][:-1][same_child]
+    return rows, prev_dec
 
 
-def _later_start_exists(r) -> pd.Series:
+def _decom(r) -> np.ndarray:
+    return array(r, "SWEpisodes", "SW_DECOM_date")
+
+
+def _dec(r) -> np.ndarray:
+    return array(r, "SWEpisodes", "SW_DEC_date")
+
+
+def _by_child_and_start(r) -> np.ndarray:
+    """Positions of the SWEpisodes rows with a readable SW_DECOM, by CHILD (a blank CHILD as one
+    child) and SW_DECOM."""
+    child, decom = children(r).of("SWEpisodes"), _decom(r)
+    rows = np.flatnonzero(~np.isnat(decom))
+    return rows[np.lexsort((decom[rows], child[rows]))]
+
+
+def _later_start_exists(r) -> np.ndarray:
     """Per SWEpisodes row: another episode of the same child starts on or after this one's SW_DECOM
-    (NA-safe: False where this row's SW_DECOM is not a date)."""
-    s = r.table("SWEpisodes")
-    s["row"] = s.index
-    v = s.loc[s["SW_DECOM_date"].notna(), ["CHILD", "SW_DECOM_date", "row"]]
-    pairs = v.merge(v, on="CHILD", suffixes=("", "_other"))
-    later = pairs[(pairs["row"] != pairs["row_other"]) & (pairs["SW_DECOM_date_other"] >= pairs["SW_DECOM_date"])]
-    return pd.Series(s.index.isin(later["row"]), index=s.index)
+    (False where this row's SW_DECOM is not a date)."""
+    rows = _by_child_and_start(r)
+    child, decom = children(r).of("SWEpisodes")[rows], _decom(r)[rows]
+    same_child = child[1:] == child[:-1]
+    # in start order, the next row of the child starts on or after this one; the last row of a child
+    # only has another on the same day, just before it
+    out = np.zeros(len(_decom(r)), dtype=bool)
+    out[rows[:-1][same_child]] = True
+    out[rows[1:][same_child & (decom[1:] == decom[:-1])]] = True
+    return out
 
 
-def _child_has_unreadable_start(r) -> pd.Series:
+def _child_has_unreadable_start(r) -> np.ndarray:
     """Per SWEpisodes row: the child has a row whose SW_DECOM is blank or not a date."""
-    s = r.table("SWEpisodes")
-    bad = set(s.loc[s["SW_DECOM_date"].isna(), "CHILD"].dropna())
-    return s["CHILD"].isin(bad)
+    c = children(r)
+    child = c.of("SWEpisodes")
+    bad = child[np.isnat(_decom(r))]
+    return c.mark(bad[bad >= 0])[child]
 
 
-def _outside_tolerance(s: pd.DataFrame) -> pd.Series:
+def _outside_tolerance(r, rows: np.ndarray, prev_dec: np.ndarray) -> np.ndarray:
     """SW_DECOM more than 7 days before or after the previous episode's SW_DEC (given and a date)."""
-    gap = (s["SW_DECOM_date"] - s["prev_dec"]).dt.days
-    return s["prev_dec"].notna() & (gap.abs() > GAP_TOLERANCE_DAYS)
+    gap = (_decom(r)[rows] - prev_dec).view("int64") // _NS_PER_DAY
+    return ~np.isnat(prev_dec) & (np.abs(gap) > GAP_TOLERANCE_DAYS)
 
 
-def _gap_not_first_contact(r) -> pd.Series:
+def _gap_not_first_contact(r) -> np.ndarray:
     """Episodes outside +/- 7 days of the previous episode's end whose SW_REASON is not FCONTA."""
-    s = _ordered(r)
-    return _flags(r, s.index[_outside_tolerance(s) & ~s["SW_REASON"].isin(["FCONTA"])])
+    rows, prev_dec = _ordered(r)
+    return rows[_outside_tolerance(r, rows, prev_dec) & ~text(r, "SWEpisodes", "SW_REASON").eq("FCONTA")[rows]]
 
 
-def _flags(r, rows) -> pd.Series:
-    s = r.table("SWEpisodes")
-    return pd.Series(s.index.isin(rows), index=s.index)
+def _no_sw_episode(r) -> np.ndarray:
+    """Episodes rows showing the child looked after on 31 March whose child has no SWEpisodes row."""
+    c = children(r)
+    sw = c.of("SWEpisodes")
+    return looked_after_at_31_march(r) & ~c.mark(sw[sw >= 0])[c.of("Episodes")]
 
 
 # --- completeness, codes and dates ---------------------------------------------------------------
@@ -80,27 +108,22 @@ def no_sw_episode_for_cla(r):
     """2023/24: a child looked after on 31 March (an episode with DEC blank and LS not V3/V4) must have
     social worker episode information. Flags that open Episodes row when the child has no row in
     SWEpisodes."""
-    cla = looked_after_at_31_march(r)
-    sw = r.table("SWEpisodes")
-    e = r.table("Episodes")
-    no_sw = cla.index[~cla["CHILD"].isin(sw["CHILD"].dropna())]
-    return {"Episodes": pd.Series(e.index.isin(no_sw), index=e.index)}
+    return {"Episodes": _no_sw_episode(r)}
 
 
 @rule("SW03STG1")
 def sw_episode_incomplete_2023(r):
     """2023/24: flags SWEpisodes rows with SW_ID, SW_DECOM or SW_REASON blank."""
-    s = r.table("SWEpisodes")
-    return {"SWEpisodes": s[["SW_ID", "SW_DECOM", "SW_REASON"]].isna().any(axis=1)}
+    blank = [text(r, "SWEpisodes", c).blank for c in ("SW_ID", "SW_DECOM", "SW_REASON")]
+    return {"SWEpisodes": blank[0] | blank[1] | blank[2]}
 
 
 @rule("SW01aSTG1")
 def sw_episode_incomplete_before_collection(r):
     """2024/25: flags SWEpisodes rows with SW_DECOM blank, or starting before 1 April 2023 (before the
     social worker collection began) with SW_ID blank; SW_REASON is not needed for those."""
-    s = r.table("SWEpisodes")
-    early = s["SW_DECOM_date"] < SW_COLLECTION_START
-    return {"SWEpisodes": s["SW_DECOM"].isna() | (early & s["SW_ID"].isna())}
+    early = _decom(r) < SW_COLLECTION_START
+    return {"SWEpisodes": text(r, "SWEpisodes", "SW_DECOM").blank | (early & text(r, "SWEpisodes", "SW_ID").blank)}
 
 
 @rule("SW01bSTG1")
@@ -108,17 +131,17 @@ def sw_episode_incomplete_since_collection(r):
     """2024/25: flags SWEpisodes rows with SW_DECOM blank, or starting on or after 1 April 2023 with
     SW_ID or SW_REASON blank. (A blank SW_DECOM is reported by both SW01a and SW01b: the episode
     cannot be placed before or after 1 April 2023.)"""
-    s = r.table("SWEpisodes")
-    since = s["SW_DECOM_date"] >= SW_COLLECTION_START
-    return {"SWEpisodes": s["SW_DECOM"].isna() | (since & s[["SW_ID", "SW_REASON"]].isna().any(axis=1))}
+    since = _decom(r) >= SW_COLLECTION_START
+    incomplete = text(r, "SWEpisodes", "SW_ID").blank | text(r, "SWEpisodes", "SW_REASON").blank
+    return {"SWEpisodes": text(r, "SWEpisodes", "SW_DECOM").blank | (since & incomplete)}
 
 
 @rule("SW02STG1", years="-2024/25")
 def sw_id_prefix(r):
     """SW_ID, where given, must begin with the upper-case characters SW or XX (a blank SW_ID is
     reported by the completeness rules)."""
-    s = r.table("SWEpisodes")
-    return {"SWEpisodes": s["SW_ID"].notna() & ~s["SW_ID"].str[:2].isin(["SW", "XX"])}
+    ident = text(r, "SWEpisodes", "SW_ID")
+    return {"SWEpisodes": ident.given & ~_per_value(ident, lambda v: v[:2] in ("SW", "XX"))}
 
 
 @rule("SW02STG1", years="2025/26-")
@@ -127,10 +150,14 @@ def sw_id_prefix_and_length(r):
     prefix: IDs shorter than 4 characters (e.g. 'SW', 'XX1') are flagged as well. (The 2025/26 change
     is read, as the public validator reads it, as adding this minimum length; to be confirmed against
     DfE's rule text.)"""
-    s = r.table("SWEpisodes")
-    ident = s["SW_ID"]
-    bad = ~ident.str[:2].isin(["SW", "XX"]) | (ident.str.len() < 4).fillna(False).astype(bool)
-    return {"SWEpisodes": ident.notna() & bad}
+    ident = text(r, "SWEpisodes", "SW_ID")
+    return {"SWEpisodes": ident.given & ~_per_value(ident, lambda v: v[:2] in ("SW", "XX") and len(v) >= 4)}
+
+
+def _per_value(t, test) -> np.ndarray:
+    """`test` of each row's text, decided once per distinct value (False where blank)."""
+    hit = np.fromiter((test(v) for v in t.values), dtype=bool, count=len(t.values))
+    return np.append(hit, False)[t.codes]
 
 
 @rule("SW04STG1")
@@ -152,8 +179,7 @@ def sw_dec_not_valid_date(r):
 def sw_reason_not_valid_2023(r):
     """2023/24: SW_REASON must be given and be a valid reason code (blank is flagged too, as the
     2023/24 message says: 'either not valid or has not been entered')."""
-    s = r.table("SWEpisodes")
-    return {"SWEpisodes": s["SW_REASON"].isna() | not_in(s["SW_REASON"], r.codes("SW_REASON"))}
+    return {"SWEpisodes": ~text(r, "SWEpisodes", "SW_REASON").isin(r.codes("SW_REASON"))}
 
 
 @rule("SW13STG1", years="2024/25-")
@@ -161,25 +187,23 @@ def sw_reason_not_valid(r):
     """From 2024/25: SW_REASON, where given, must be a valid reason code. A blank reason is no longer
     part of this rule (the message dropped 'has not been entered'; SW01bSTG1 requires it in 2024/25).
     Never depends on SW_DECOM, so a bad date cannot stop it."""
-    s = r.table("SWEpisodes")
-    return {"SWEpisodes": not_in(s["SW_REASON"], r.codes("SW_REASON"))}
+    reason = text(r, "SWEpisodes", "SW_REASON")
+    return {"SWEpisodes": reason.given & ~reason.isin(r.codes("SW_REASON"))}
 
 
 @rule("SW06STG2")
 def sw_decom_after_year_end(r):
     """Flags SWEpisodes rows whose SW_DECOM is after 31 March of the collection year. An earlier start
     is allowed: an episode open on 1 April began before it."""
-    s = r.table("SWEpisodes")
-    return {"SWEpisodes": s["SW_DECOM_date"] > r.year.end}
+    return {"SWEpisodes": _decom(r) > r.year.end.to_datetime64()}
 
 
 @rule("SW07STG2", years="2023/24")
 def sw_dec_outside_year_2023(r):
     """2023/24: flags SWEpisodes rows whose SW_DEC (where a date) is before 1 April or after 31 March
     of the collection year."""
-    s = r.table("SWEpisodes")
-    d = s["SW_DEC_date"]
-    return {"SWEpisodes": (d < r.year.start) | (d > r.year.end)}
+    d = _dec(r)
+    return {"SWEpisodes": (d < r.year.start.to_datetime64()) | (d > r.year.end.to_datetime64())}
 
 
 @rule("SW07STG2", years="2024/25-")
@@ -187,9 +211,8 @@ def sw_dec_outside_reporting_period(r):
     """From 2024/25: the social worker reporting period starts a year before the collection year
     (1 April of the previous collection year). Flags SWEpisodes rows whose SW_DEC (where a date) is
     before that day or after 31 March of the collection year."""
-    s = r.table("SWEpisodes")
-    d = s["SW_DEC_date"]
-    return {"SWEpisodes": (d < r.year.previous.start) | (d > r.year.end)}
+    d = _dec(r)
+    return {"SWEpisodes": (d < r.year.previous.start.to_datetime64()) | (d > r.year.end.to_datetime64())}
 
 
 @rule("SW09STG2")
@@ -198,38 +221,36 @@ def sw_episode_under_24_hours(r):
     hours' = ended the day it began). An end before the start is left to SW18STG2 (from 2025/26).
     One version for all years: the public validator's 2025/26 version uses a 3-day threshold, which
     contradicts DfE's unchanged message; to be confirmed against DfE's 2025/26 rule text."""
-    s = r.table("SWEpisodes")
-    return {"SWEpisodes": s["SW_DEC_date"].notna() & (s["SW_DEC_date"] == s["SW_DECOM_date"])}
+    return {"SWEpisodes": _dec(r) == _decom(r)}  # NaT never equals
 
 
 @rule("SW18STG2")
 def sw_dec_before_decom(r):
     """From 2025/26: flags SWEpisodes rows whose SW_DEC is before SW_DECOM (same day is SW09STG2)."""
-    s = r.table("SWEpisodes")
-    return {"SWEpisodes": s["SW_DEC_date"] < s["SW_DECOM_date"]}
+    return {"SWEpisodes": _dec(r) < _decom(r)}
 
 
 @rule("SW19STG2")
 def sw_same_start_twice(r):
     """From 2025/26: flags every SWEpisodes row of a child that shares its SW_DECOM (as a date) with
     another row of the same child."""
-    s = r.table("SWEpisodes")
-    ok = s["SW_DECOM_date"].notna() & s["CHILD"].notna()
-    dup = s[ok].duplicated(["CHILD", "SW_DECOM_date"], keep=False)
-    return {"SWEpisodes": _flags(r, dup.index[dup])}
+    rows = _by_child_and_start(r)
+    rows = rows[children(r).of("SWEpisodes")[rows] >= 0]
+    child, decom = children(r).of("SWEpisodes")[rows], _decom(r)[rows]
+    same = (child[1:] == child[:-1]) & (decom[1:] == decom[:-1])  # adjacent rows sharing CHILD and SW_DECOM
+    return {"SWEpisodes": np.union1d(rows[:-1][same], rows[1:][same])}
 
 
 # --- the sequence of a child's episodes -----------------------------------------------------------
 
-def _open_with_later_start(r) -> pd.Series:
+def _open_with_later_start(r) -> np.ndarray:
     """Rows with SW_DEC blank while another episode of the same child starts later (strictly) than
-    this one: the later episode began, so this one should have ended."""
-    s = r.table("SWEpisodes")
-    s["row"] = s.index
-    v = s.loc[s["SW_DECOM_date"].notna(), ["CHILD", "SW_DECOM_date", "SW_DEC", "row"]]
-    pairs = v.merge(v[["CHILD", "SW_DECOM_date"]], on="CHILD", suffixes=("", "_other"))
-    hit = pairs[pairs["SW_DEC"].isna() & (pairs["SW_DECOM_date_other"] > pairs["SW_DECOM_date"])]
-    return _flags(r, hit["row"])
+    this one: the later episode began, so this one should have ended. A blank CHILD is one child."""
+    rows = _by_child_and_start(r)
+    _, last = run_bounds(children(r).of("SWEpisodes")[rows])
+    decom = _decom(r)[rows]
+    hit = rows[decom < decom[last]]  # the child's latest start is later
+    return hit[text(r, "SWEpisodes", "SW_DEC").blank[hit]]
 
 
 @rule("SW08STG2")
@@ -254,8 +275,8 @@ def sw_start_not_at_previous_end_2023(r):
     episode's SW_DEC (DfE: SW_DECOM = previous SW_DEC +/- 7 days). Flags the later episode when the
     previous one (by SW_DECOM) has a SW_DEC date and the gap or overlap is more than 7 days. Rows
     whose SW_DECOM is not a date are left out of the order."""
-    s = _ordered(r)
-    return {"SWEpisodes": _flags(r, s.index[_outside_tolerance(s)])}
+    rows, prev_dec = _ordered(r)
+    return {"SWEpisodes": rows[_outside_tolerance(r, rows, prev_dec)]}
 
 
 @rule("SW10STG2", years="2024/25-")
@@ -279,18 +300,17 @@ def first_contact_before_previous_end(r):
     """From 2025/26: flags an episode with SW_REASON = FCONTA (first contact) whose SW_DECOM is on or
     before the previous episode's SW_DEC (DfE: it must be after it). Only when the previous SW_DEC is
     a date; an unended previous episode is SW08STG2's concern."""
-    s = _ordered(r)
-    hit = s["SW_REASON"].isin(["FCONTA"]) & s["prev_dec"].notna() & (s["SW_DECOM_date"] <= s["prev_dec"])
-    return {"SWEpisodes": _flags(r, s.index[hit])}
+    rows, prev_dec = _ordered(r)
+    hit = text(r, "SWEpisodes", "SW_REASON").eq("FCONTA")[rows] & (_decom(r)[rows] <= prev_dec)  # NaT never is
+    return {"SWEpisodes": rows[hit]}
 
 
-def _ended_without_successor(r, lo, hi) -> pd.Series:
+def _ended_without_successor(r, lo, hi) -> np.ndarray:
     """Rows with lo <= SW_DEC < hi and no other episode of the child starting on or after this one's
     SW_DECOM; children with an unreadable SW_DECOM are skipped (a successor may be hidden there)."""
-    s = r.table("SWEpisodes")
-    d = s["SW_DEC_date"]
-    window = (d < hi) if lo is None else ((d >= lo) & (d < hi))
-    return window & s["SW_DECOM_date"].notna() & ~_later_start_exists(r) & ~_child_has_unreadable_start(r)
+    d = _dec(r)
+    window = (d < hi.to_datetime64()) if lo is None else ((d >= lo.to_datetime64()) & (d < hi.to_datetime64()))
+    return window & ~np.isnat(_decom(r)) & ~_later_start_exists(r) & ~_child_has_unreadable_start(r)
 
 
 @rule("SW11aSTG2")
@@ -316,27 +336,31 @@ def no_sw_episode_open_at_year_end(r):
     """From 2025/26: a child's latest social worker episode (latest SW_DECOM) must be open (SW_DEC
     blank). Flags the latest row(s) when none of the rows starting on that latest date is open.
     Children with a row whose SW_DECOM is not a date are skipped (the latest cannot be told)."""
-    s = r.table("SWEpisodes")
-    s = s[s["SW_DECOM_date"].notna() & s["CHILD"].notna()]
-    latest = s["SW_DECOM_date"] == s.groupby("CHILD")["SW_DECOM_date"].transform("max")
-    top = s[latest]
-    any_open = top["SW_DEC"].isna().groupby(top["CHILD"]).transform("any")
-    skip = _child_has_unreadable_start(r)
-    hit = top.index[~any_open.to_numpy()]
-    return {"SWEpisodes": _flags(r, hit) & ~skip}
+    c = children(r)
+    rows = _by_child_and_start(r)
+    rows = rows[c.of("SWEpisodes")[rows] >= 0]
+    _, last = run_bounds(c.of("SWEpisodes")[rows])
+    decom = _decom(r)[rows]
+    top = rows[decom == decom[last]]  # on the child's latest start
+    open_ = text(r, "SWEpisodes", "SW_DEC").blank[top]
+    any_open = c.mark(c.of("SWEpisodes")[top[open_]])
+    hit = top[~any_open[c.of("SWEpisodes")[top]]]
+    return {"SWEpisodes": hit[~_child_has_unreadable_start(r)[hit]]}
 
 
-def _sw_start_too_late(r) -> pd.Series:
+def _sw_start_too_late(r) -> np.ndarray:
     """SWEpisodes rows that are the earliest social worker episode of a child looked after on 31 March
     and start after 1 April of the collection year (or after the child's birth, SWEpisodes.DOB, for a
     child born during the year), unless that episode is a first contact (SW_REASON = FCONTA)."""
-    cla = set(looked_after_at_31_march(r)["CHILD"].dropna())
-    s = r.table("SWEpisodes")
-    v = s[s["SW_DECOM_date"].notna() & s["CHILD"].isin(cla)]
-    v = v.sort_values(["CHILD", "SW_DECOM_date"], kind="stable").drop_duplicates("CHILD", keep="first")
-    due = v["DOB_date"].where(v["DOB_date"] > r.year.start, r.year.start)
-    late = (v["SW_DECOM_date"] > due) & ~v["SW_REASON"].isin(["FCONTA"])
-    return _flags(r, v.index[late]) & ~_child_has_unreadable_start(r)
+    c = children(r)
+    cla = c.of("Episodes")[looked_after_at_31_march(r)]
+    child, decom = c.of("SWEpisodes"), _decom(r)
+    rows = np.flatnonzero(~np.isnat(decom) & c.mark(cla[cla >= 0])[child])
+    first = first_of_child(child, rows, decom)
+    dob, start = array(r, "SWEpisodes", "DOB_date")[first], r.year.start.to_datetime64()
+    due = np.where(dob > start, dob, start)
+    late = (decom[first] > due) & ~text(r, "SWEpisodes", "SW_REASON").eq("FCONTA")[first]
+    return first[late & ~_child_has_unreadable_start(r)[first]]
 
 
 @rule("SW12STG2", years="2023/24")
@@ -358,7 +382,4 @@ def sw_episodes_do_not_cover_year(r):
     SW01STG1 no longer exists from 2024/25, also flags the open Episodes row (DEC blank, LS not V3/V4)
     of a child looked after on 31 March who has no social worker episode reported at all. (Reading of
     DfE's 2024/25 change, to be confirmed against DfE's rule text.)"""
-    cla = looked_after_at_31_march(r)
-    e, s = r.table("Episodes"), r.table("SWEpisodes")
-    none_reported = cla.index[~cla["CHILD"].isin(s["CHILD"].dropna())]
-    return {"SWEpisodes": _sw_start_too_late(r), "Episodes": pd.Series(e.index.isin(none_reported), index=e.index)}
+    return {"SWEpisodes": _sw_start_too_late(r), "Episodes": _no_sw_episode(r)}

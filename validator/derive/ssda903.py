@@ -8,13 +8,24 @@ import pandas as pd
 from validator.derive import age_at, array, birthday, derived, take  # noqa: F401 - rules import them from here too
 
 
+def run_starts(*keys: np.ndarray) -> np.ndarray:
+    """For arrays sorted so that equal values (or tuples of values across `keys`) are adjacent: True
+    at the first position of each run of equal ones."""
+    n = len(keys[0])
+    out = np.ones(n, dtype=bool)
+    if n:
+        same = np.ones(n - 1, dtype=bool)
+        for k in keys:
+            same &= k[1:] == k[:-1]
+        out[1:] = ~same
+    return out
+
+
 def run_bounds(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For an array whose equal values are adjacent (sorted by them): the positions of the first and
     of the last element of each element's run, as int64 arrays (a groupby "first"/"last" by position)."""
     n = len(keys)
-    starts = np.ones(n, dtype=bool)
-    starts[1:] = keys[1:] != keys[:-1]
-    start_pos = np.flatnonzero(starts)
+    start_pos = np.flatnonzero(run_starts(keys))
     sizes = np.diff(np.append(start_pos, n))
     return np.repeat(start_pos, sizes).astype("int64"), np.repeat(start_pos + sizes - 1, sizes).astype("int64")
 
@@ -91,12 +102,9 @@ def first_of_child(child: np.ndarray, rows: np.ndarray, *order, last: bool = Fal
     """Of the positions `rows`, each child's first (or, with `last`, last) in the order of the arrays
     `order` (indexed by position; ties in position order), as sorted positions. A blank CHILD (-1) is
     a child of its own, as in pandas' drop_duplicates on CHILD."""
-    if not len(rows):
-        return rows
     rows = rows[np.lexsort((rows, *[key[rows] for key in reversed(order)], child[rows]))]
-    kids = child[rows]
-    edge = np.append(kids[1:] != kids[:-1], True) if last else np.append(True, kids[1:] != kids[:-1])
-    return np.sort(rows[edge])
+    first_pos, last_pos = run_bounds(child[rows])
+    return np.sort(rows[(last_pos if last else first_pos) == np.arange(len(rows))])
 
 
 @derived
@@ -169,18 +177,15 @@ TABLES_REPEATING_DOB = ("AD1", "PlacedAdoption", "Missing", "OC2", "OC3", "PrevP
 def dob_differs_from_header(r) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """For each table in TABLES_REPEATING_DOB that has a DOB column: the pairs (row of that table,
     Header row of the same CHILD) whose DOB_date are both valid dates and differ, as two arrays of
-    row labels (rows, Header rows). One merge with Header for all the tables (INT11-INT18)."""
-    h = r.table("Header")
-    frames = {key: r.table(key) for key in TABLES_REPEATING_DOB}
-    frames = {key: t for key, t in frames.items() if "DOB_date" in t.columns}
-    rows = pd.DataFrame({
-        "table": np.concatenate([np.full(len(t), i) for i, t in enumerate(frames.values())] or [np.array([], int)]),
-        "row": np.concatenate([t.index.to_numpy() for t in frames.values()] or [np.array([], int)]),
-        "CHILD": pd.concat([t["CHILD"] for t in frames.values()], ignore_index=True),
-        "DOB_date": pd.concat([t["DOB_date"] for t in frames.values()], ignore_index=True),
-    })
-    m = rows.merge(pd.DataFrame({"CHILD": h["CHILD"].to_numpy(), "DOB_h": h["DOB_date"].to_numpy(),
-                                 "header_row": h.index}), on="CHILD")
-    bad = (m["DOB_date"].notna() & m["DOB_h"].notna() & (m["DOB_date"] != m["DOB_h"])).to_numpy()
-    table, row, header_row = m["table"].to_numpy()[bad], m["row"].to_numpy()[bad], m["header_row"].to_numpy()[bad]
-    return {key: (row[table == i], header_row[table == i]) for i, key in enumerate(frames)}
+    row labels (rows, Header rows). Shared by INT11-INT18."""
+    c = children(r)
+    h = array(r, "Header", "DOB_date")
+    out = {}
+    for key in TABLES_REPEATING_DOB:  # eight tables, not rows
+        if "DOB_date" not in r.table(key).columns:
+            continue
+        rows, header_rows = same_child(c.of(key), c.of("Header"))
+        mine, theirs = array(r, key, "DOB_date")[rows], h[header_rows]
+        bad = ~np.isnat(mine) & ~np.isnat(theirs) & (mine != theirs)
+        out[key] = (rows[bad], header_rows[bad])
+    return out

@@ -9,9 +9,10 @@ unflagged (the date-validity rules report the bad date).
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from validator.derive import derived
+from validator.derive import derived, text
 from validator.derive.ssda903 import age_at, birthday  # noqa: F401 - rules import birthday from here
 
 SHORT_BREAKS = ("V3", "V4")  # LS: agreed series of short-term breaks
@@ -111,11 +112,10 @@ def children_with_episode_in_year(r) -> frozenset:
 
 
 @derived
-def looked_after_at_31_march(r) -> pd.DataFrame:
-    """Episodes (row label kept) that show the child looked after on 31 March: DEC blank and LS not
-    V3/V4 (DfE's CLA_AT_31_MARCH). Episodes without a DECOM date are kept: an open episode is open."""
-    e = r.table("Episodes")
-    return e[e["DEC"].isna() & ~e["LS"].isin(list(SHORT_BREAKS))]
+def looked_after_at_31_march(r) -> np.ndarray:
+    """Per Episodes row: the episode shows the child looked after on 31 March: DEC blank and LS not
+    V3/V4 (DfE's CLA_AT_31_MARCH). Episodes without a DECOM date count: an open episode is open."""
+    return text(r, "Episodes", "DEC").blank & ~text(r, "Episodes", "LS").isin(SHORT_BREAKS)
 
 
 @derived

@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import array, derived, text
-from validator.derive.ssda903 import children, episodes
+from validator.derive import Text, array, cached, derived, text
+from validator.derive.ssda903 import children, episodes, first_of_child
 from validator.reference import la_codes, postcodes, responsible_la
 
 
@@ -53,9 +53,7 @@ def final_last_year(r) -> np.ndarray:
     the file on a tie), in row order. Episodes without a valid DECOM or a CHILD are never final."""
     child = children(r).of("Episodes_last")
     decom = array(r, "Episodes_last", "DECOM_date")
-    rows = np.flatnonzero(~np.isnat(decom) & (child >= 0))
-    rows = rows[np.lexsort((decom[rows], child[rows]))]  # stable: file order within a day
-    return np.sort(rows[np.append(child[rows][1:] != child[rows][:-1], True)])
+    return first_of_child(child, np.flatnonzero(~np.isnat(decom) & (child >= 0)), decom, last=True)
 
 
 PLACEMENT_FIELDS = ["PL_LA", "PL_LOCATION", "PL_DISTANCE"]
@@ -83,19 +81,23 @@ def continuing_episodes(r) -> pd.DataFrame:
     return pd.concat([now, before], axis=1)
 
 
+def placement_text(r, column: str) -> Text:
+    """Text column `column` of `placement(r)` (PL_LA, PL_LA_DFE, PL_LOCATION) as a `Text`, made once per run."""
+    return cached(r, f"placement text {column}", lambda: Text.of(placement(r)[column]))
+
+
 @derived
-def uasc_children(r) -> pd.Index:
-    """Children shown as unaccompanied asylum-seeking now or before: listed in this year's or last
-    year's UASC table (CSV) or with Header.UASC = 1 (XML) in either year. DfE also looks two years back;
-    a child UASC only then is not visible here."""
-    ids = []
-    for key in ("UASC", "UASC_last"):
-        ids.append(r.table(key)["CHILD"].dropna())
+def uasc_now_or_before(r) -> np.ndarray:
+    """Per child number (`children`; index it with numbers): shown as unaccompanied asylum-seeking now
+    or before: listed in this year's or last year's UASC table (CSV) or with Header.UASC = 1 (XML) in
+    either year. DfE also looks two years back; a child UASC only then is not visible here."""
+    c = children(r)
+    numbers = [c.of(key) for key in ("UASC", "UASC_last")]
     for key in ("Header", "Header_last"):
-        h = r.table(key)
-        if "UASC" in h:
-            ids.append(h.loc[h["UASC"] == "1", "CHILD"].dropna())
-    return pd.Index(pd.concat(ids, ignore_index=True).unique() if ids else [], dtype="string")
+        if "UASC" in r.table(key).columns:
+            numbers.append(c.of(key)[text(r, key, "UASC").eq("1")])
+    listed = np.concatenate(numbers)
+    return c.mark(listed[listed >= 0])
 
 
 @derived
@@ -116,4 +118,5 @@ def provider_las(r) -> pd.DataFrame:
     return both.dropna(subset=["LA_DFE"]).reset_index(drop=True)
 
 
-__all__ = ["placement", "final_last_year", "continuing_episodes", "uasc_children", "provider_las"]
+__all__ = ["placement", "placement_text", "final_last_year", "continuing_episodes", "uasc_now_or_before",
+           "provider_las"]
