@@ -20,7 +20,8 @@ import numpy as np
 import pandas as pd
 
 from reports.preview import publish
-from validator.derive.preview import display_order, distinct
+from validator.derive import Text
+from validator.derive.preview import ChildCodes, display_order, distinct
 from validator.model import LAST
 
 NOT_KNOWN = "Not known"
@@ -135,11 +136,9 @@ class Preview:
 def _id_codes(values) -> tuple[np.ndarray, np.ndarray]:
     """Child ids as (codes, names): `names` are the distinct ids in display order
     (validator.derive.preview.display_order) and each id's code is its position there, -1 when blank.
-    Ids in a categorical dtype (derive.preview.child_ids) are taken as they are: their categories are
-    in display order already."""
-    if isinstance(values.dtype if hasattr(values, "dtype") else None, pd.CategoricalDtype):
-        cat = pd.Categorical(values)
-        return cat.codes.astype(np.int64), np.asarray(cat.categories, dtype=object)
+    ChildCodes (validator.derive.preview) already are that."""
+    if isinstance(values, ChildCodes):
+        return values.codes, values.names
     arr = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
     codes, uniques = pd.factorize(arr)  # blank -> -1
     names = display_order(uniques)
@@ -157,20 +156,23 @@ def ids(values) -> list[str]:
 def breakdown(tid: str, title: str, group: str, values, children, *, unit: str = "children",
               order: list[str] | None = None, labels: dict | None = None, dimension: str = "", note: str = "",
               count_rows: bool = False, total: bool = True) -> PreviewTable:
-    """A table of rows by their category `values` (blank -> "Not known"), each row of child `children`
-    (ids, aligned with `values`): per category the number of distinct children (or of rows with
-    `count_rows`) and the ids behind it. `order` fixes the order of the categories shown first (each
-    shown even when 0); `labels` maps a category to its label."""
+    """A table of rows by their category `values` (text, a `Text` or `labelled` codes; blank -> "Not
+    known"), each row of child `children` (ids or ChildCodes, aligned with `values`): per category the
+    number of distinct children (or of rows with `count_rows`) and the ids behind it. `order` fixes the
+    order of the categories shown first (each shown even when 0); `labels` maps a category to its label."""
     # categories and ids as integer codes; the distinct (category, id) pairs, sorted by category then by
     # the id's display order, split into one list per category
-    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # labels made by `labelled`
+    if isinstance(values, Text):  # a text column's rows, factorised already
+        codes, uniques = values.codes, values.values
+    elif isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):  # labels made by `labelled`
         cat = pd.Categorical(values)
         codes, uniques = cat.codes, np.asarray(cat.categories, dtype=object)
     else:
         codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # blank -> -1
-    text = np.asarray([str(v) for v in uniques] + [NOT_KNOWN], dtype=object)  # -1 takes the last
-    text_codes, cat_values = pd.factorize(text)  # values with the same text are one category
-    cats = text_codes[codes]
+    text = [str(v) for v in uniques] + [NOT_KNOWN]  # -1 takes the last
+    cat_values = list(dict.fromkeys(text))  # values with the same text are one category
+    where = {c: j for j, c in enumerate(cat_values)}
+    cats = np.array([where[t] for t in text], dtype=np.int64)[codes]
     kid, names = _id_codes(children)
     k, n = len(cat_values), max(len(names), 1)
     known = kid >= 0

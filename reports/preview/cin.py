@@ -37,6 +37,7 @@ import pandas as pd
 
 from reports.preview import (AGE_EDGES, AGE_NAMES, Cell, Measure, PreviewTable, band_codes, bands, breakdown,
                              flag_labels, labelled)
+from validator.derive import Text, array, text
 from validator.derive import preview as d
 from validator.model import LAST
 from validator.spec import spec
@@ -45,7 +46,6 @@ RE_REFERRAL_MAX_DAYS = 365  # [I] "within 12 months": 1..365 days after an earli
 WITHIN_ASSESSMENT_DAYS = 45
 WITHIN_ICPC_DAYS = 15
 INCLUDE_TRANSFER_IN_ICPCS = False
-ID = "LAchildID"
 
 LABELS = {
     "cin_at_31_march": "Children in need at 31 March",
@@ -120,9 +120,8 @@ def _re_referrals(r, suffix, year) -> np.ndarray:
     e = d.cin_episodes(r, suffix, year)
     child, date = [e["child"].to_numpy()], [e["CINreferralDate_date"].to_numpy()]
     if suffix == "" and r.has("CINdetails" + LAST):
-        last = r.table("CINdetails" + LAST)
-        child.append(d.child_codes(r, last[ID]))
-        date.append(last["CINreferralDate_date"].to_numpy())
+        child.append(d.child_codes(r, "CINdetails" + LAST))
+        date.append(array(r, "CINdetails" + LAST, "CINreferralDate_date"))
     child, date = np.concatenate(child), np.concatenate(date)
     # every dated referral of a known child (this year's first), by child and date: the previous referral
     # of a row is the last one of its child before the first row with its date
@@ -205,12 +204,11 @@ def _key(*cols: np.ndarray) -> np.ndarray:
 
 def _transfer_in_icpcs(r, suffix, year) -> np.ndarray:
     """CINdetails rows with an episode-level DateOfInitialCPC in the year and no Section 47 record."""
-    e = d.cin_episodes(r, suffix, year)
-    s = r.table("Section47" + suffix)
-    seq = [np.concatenate([e[k].to_numpy(), s[k].to_numpy()]).astype(np.int64) for k in ("ChildSeq", "CINdetailsID")]
-    key = _key(*seq)
-    has_s47 = np.isin(key[:len(e)], key[len(e):])
-    return np.flatnonzero(d.between(e["DateOfInitialCPC_date"].to_numpy(), year.start, year.end) & ~has_s47)
+    details, s47 = "CINdetails" + suffix, "Section47" + suffix
+    n = len(r.table(details))
+    key = _key(*[np.concatenate([array(r, details, k), array(r, s47, k)]).astype(np.int64) for k in ("ChildSeq", "CINdetailsID")])
+    has_s47 = np.isin(key[:n], key[n:])
+    return np.flatnonzero(d.between(array(r, details, "DateOfInitialCPC_date"), year.start, year.end) & ~has_s47)
 
 
 # ------------------------------------------------------------------ tables
@@ -251,6 +249,9 @@ def tables(r) -> list[PreviewTable]:
     def col(name: str, rows: np.ndarray) -> np.ndarray:  # an episodes column at these rows
         return e[name].to_numpy()[rows]
 
+    def details(column: str, rows: np.ndarray) -> Text:  # a CINdetails text column at these rows
+        return text(r, "CINdetails", column).take(rows)
+
     def who(codes: np.ndarray) -> pd.Categorical:
         return d.as_children(r, codes)
 
@@ -261,18 +262,18 @@ def tables(r) -> list[PreviewTable]:
     o = d.one_per_child(child, referral, _open_episodes(r, "", y), keep="last")
     c = child[o]
     age = np.where(kids["unborn"].to_numpy()[c], len(AGE_NAMES), band_codes(kids["age_end"].to_numpy()[c], AGE_EDGES))
-    dis = r.table("Disabilities")
-    dis_kid = d.child_codes(r, dis[ID])
+    dis_kid = d.child_codes(r, "Disabilities")
     dis_rows = np.flatnonzero(np.isin(dis_kid, c))
     out += [
-        breakdown("cin_need", "Children in need at 31 March by primary need", g, col("PrimaryNeedCode", o), who(c),
+        breakdown("cin_need", "Children in need at 31 March by primary need", g, details("PrimaryNeedCode", o), who(c),
                   labels=_labels("PrimaryNeedCode")),
         breakdown("cin_age", "Children in need at 31 March by age", g, labelled(age, AGE_NAMES + ["Unborn"]), who(c),
                   order=["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]),
         breakdown("cin_sex", "Children in need at 31 March by sex", g, kids["sex"].to_numpy()[c], who(c)),
-        breakdown("cin_ethnicity", "Children in need at 31 March by ethnicity", g, kids["ethnicity"].to_numpy()[c], who(c),
+        breakdown("cin_ethnicity", "Children in need at 31 March by ethnicity", g,
+                  text(r, "ChildCharacteristics", "Ethnicity").take(kids["characteristics_row"].to_numpy()[c]), who(c),
                   labels=_labels("Ethnicity")),
-        breakdown("cin_disability", "Children in need at 31 March by disability", g, dis["Disability"].to_numpy()[dis_rows],
+        breakdown("cin_disability", "Children in need at 31 March by disability", g, text(r, "Disabilities", "Disability").take(dis_rows),
                   who(dis_kid[dis_rows]), labels=_labels("Disability"), total=False,
                   note="A child can have several disabilities."),
         breakdown("cin_open_duration", "Children in need at 31 March by how long the case has been open", g,
@@ -295,7 +296,7 @@ def tables(r) -> list[PreviewTable]:
         breakdown("cin_ended_duration", "Episodes ending in the year by duration", g,
                   _span_band(referral[ended], col("CINclosureDate_date", ended)), who(child[ended]), order=_SPAN_NAMES,
                   count_rows=True, unit="episodes"),
-        breakdown("cin_ended_reason", "Episodes ending in the year by reason for closure", g, col("ReasonForClosure", closed),
+        breakdown("cin_ended_reason", "Episodes ending in the year by reason for closure", g, details("ReasonForClosure", closed),
                   who(child[closed]), count_rows=True, unit="episodes", labels=_labels("ReasonForClosure")),
     ]
     # C1: referrals
@@ -303,7 +304,7 @@ def tables(r) -> list[PreviewTable]:
     referred = who(child[refs])
     g = "Referrals"
     out += [
-        breakdown("referral_source", "Referrals by source", g, col("ReferralSource", refs), referred, count_rows=True,
+        breakdown("referral_source", "Referrals by source", g, details("ReferralSource", refs), referred, count_rows=True,
                   unit="referrals", labels=_labels("ReferralSource")),
         breakdown("referral_nfa", "Referrals with no further action", g,
                   flag_labels(col("nfa", refs), "No further action", "Further action"), referred, count_rows=True,
@@ -375,19 +376,19 @@ def tables(r) -> list[PreviewTable]:
 
 def _factors_table(r, done: pd.DataFrame, group: str) -> PreviewTable:
     """Factors identified at the assessments `done` (completed in the year): each (assessment, factor) once."""
-    f = r.table("AssessmentFactors")
+    f = "AssessmentFactors"
+    n = len(r.table(f))
     key = ["ChildSeq", "CINdetailsID", "AssessmentID"]
-    cols = [np.concatenate([f[k].to_numpy(), done[k].to_numpy()]).astype(np.int64) for k in key]
-    assessment = _key(*cols)
-    rows = np.flatnonzero(np.isin(assessment[:len(f)], assessment[len(f):]))
-    factor, factors = pd.factorize(f["AssessmentFactors"].to_numpy(dtype=object)[rows])
-    pair = _key(assessment[rows], factor + 1)  # blank factor (-1) is a value too
+    assessment = _key(*[np.concatenate([array(r, f, k), done[k].to_numpy()]).astype(np.int64) for k in key])
+    rows = np.flatnonzero(np.isin(assessment[:n], assessment[n:]))
+    factor = text(r, f, "AssessmentFactors").take(rows)
+    pair = _key(assessment[rows], factor.codes + 1)  # a blank factor (-1) is a value too
     order = np.argsort(pair, kind="stable")
     first = np.ones(len(rows), dtype=bool)
     first[1:] = pair[order][1:] != pair[order][:-1]
     rows = np.sort(rows[order[first]])
     return breakdown("assessment_factors", "Factors identified at assessment (assessments completed in the year)", group,
-                     f["AssessmentFactors"].to_numpy()[rows], d.as_children(r, d.child_codes(r, f[ID].iloc[rows])),
+                     text(r, f, "AssessmentFactors").take(rows), d.as_children(r, d.child_codes(r, f)[rows]),
                      count_rows=True, unit="assessments", total=False, labels=_labels("AssessmentFactors"),
                      note="An assessment with several factors counts under each; 21 = no factors identified.")
 
@@ -404,7 +405,8 @@ def warnings(r) -> list[Cell]:
          s["child"].to_numpy()[s["icpc_in_year"].to_numpy()
                                & (s["DateOfInitialCPC_date"].to_numpy() < s["S47ActualStartDate_date"].to_numpy())]),
         ("Episodes whose referral date is not a date: left out",
-         e["child"].to_numpy()[e["CINreferralDate"].notna().to_numpy() & np.isnat(e["CINreferralDate_date"].to_numpy())]),
+         e["child"].to_numpy()[r.table("CINdetails")["CINreferralDate"].notna().to_numpy()
+                               & np.isnat(e["CINreferralDate_date"].to_numpy())]),
     ]
     if not r.has("CINdetails" + LAST):
         checks.append(("Re-referrals counted from this census only (no previous census given): provisional",

@@ -27,6 +27,7 @@ Headline definitions (the label of each measure says the same in the report):
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -34,7 +35,7 @@ import pandas as pd
 
 from reports.preview import (Cell, Measure, PreviewTable, age_band, band_codes, bands, breakdown, flag_labels,
                              labelled)
-from validator.derive import birthday as birthday_on
+from validator.derive import Text, array, birthdays, text
 from validator.derive import preview as d
 from validator.spec import spec
 
@@ -85,20 +86,16 @@ def _labels(field: str) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------ building blocks per year
-# Row sets are positions in validator.derive.preview.episodes_903 (or in the table they come from);
-# children are codes of d.child_ids (d.names lists them).
-
-
-def _codes(r, suffix, year) -> np.ndarray:
-    return d.episodes_903(r, suffix, year)["child"].to_numpy()
+# Row sets are positions (in validator.derive.preview.episodes_903, or in the table they come from);
+# children are codes (d.names lists them); text columns are read with validator.derive.text.
 
 
 @d._cached
 def _cla_end(r, suffix, year) -> np.ndarray:
     """Each child's 31 March episode (latest DECOM when several are open)."""
     e = d.episodes_903(r, suffix, year)
-    return d.one_per_child(_codes(r, suffix, year), e["DECOM_date"].to_numpy(),
-                           np.flatnonzero(e["open_at_end"].to_numpy()), keep="last")
+    return d.one_per_child(e["child"].to_numpy(), e["DECOM_date"].to_numpy(), np.flatnonzero(e["open_at_end"].to_numpy()),
+                           keep="last")
 
 
 @d._cached
@@ -117,49 +114,51 @@ def _cessations(r, suffix, year) -> np.ndarray:
 
 @d._cached
 def _care_leavers(r, suffix, year) -> pd.DataFrame:
-    """OC3 rows (first per child) in the cohort, with child (code) and age (at the birthday in the year)."""
-    o = r.table("OC3" + suffix)
-    child = d.child_codes(r, o["CHILD"])
-    first = d.first_per_child(child)
-    o, child = o.iloc[first], child[first]
-    dob = o["DOB_date"].to_numpy()
+    """The OC3 rows (row: position; first per child) in the cohort, with child and age (at the birthday
+    in the year)."""
+    key = "OC3" + suffix
+    child = d.child_codes(r, key)
+    rows = d.first_rows(r, child)[:-1]
+    rows = np.sort(rows[rows >= 0])
+    child = child[rows]
+    dob = array(r, key, "DOB_date")[rows]
     dob = np.where(np.isnat(dob), d.children_903(r, suffix, year)["DOB_date"].to_numpy()[child], dob)
     age = d.age(dob, year.end)
     lo, hi = CARE_LEAVER_AGES
     in_ages = ~((age < lo) | (age > hi))  # age unknown: kept (the LA listed the child)
-    excluded = d.is_in(o["IN_TOUCH"], CARE_LEAVER_EXCLUDED_IN_TOUCH)
+    excluded = text(r, key, "IN_TOUCH").isin(CARE_LEAVER_EXCLUDED_IN_TOUCH)[rows]
     e = d.episodes_903(r, suffix, year)
-    has_other_episodes = d.per_child(r, _codes(r, suffix, year), ~e["short_break"].to_numpy())
+    has_other_episodes = d.per_child(r, e["child"].to_numpy(), ~e["short_break"].to_numpy())
     sb_only = d.short_break_only(r, suffix, year)[child] & ~has_other_episodes[child]
     keep = in_ages & ~excluded & ~sb_only & ~_still_looked_after(r, suffix, year, child, dob, age)
-    return o[keep].assign(child=child[keep], age=age[keep])
+    return pd.DataFrame({"row": rows[keep], "child": child[keep], "age": age[keep]})
 
 
 def _still_looked_after(r, suffix, year, child: np.ndarray, dob: np.ndarray, age: np.ndarray) -> np.ndarray:
     """Whether each care leaver (codes `child`) aged 17 or 18 had a non-V3/V4 episode open on that
     birthday."""
-    birthday = np.full(len(d.child_ids(r).categories), np.datetime64("NaT"), dtype="datetime64[ns]")
+    birthday = np.full(len(d.child_ids(r)) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")  # last slot: blank
     for a in CARE_LEAVER_STILL_LOOKED_AFTER_AGES:  # a handful of ages, not rows
         young = age == a
-        birthday[child[young]] = birthday_on(pd.Series(dob[young]), a).to_numpy()
+        birthday[child[young]] = birthdays(np.asarray(dob[young], dtype="datetime64[ns]"), a)
     e = d.episodes_903(r, suffix, year)
-    kid = _codes(r, suffix, year)
-    ok = e["usable"].to_numpy() & ~e["short_break"].to_numpy()
-    b = np.append(birthday, np.datetime64("NaT"))[kid]  # a blank child (-1) takes the last
-    on = ok & (e["DECOM_date"].to_numpy() <= b) & (e["dec_blank"].to_numpy() | (e["DEC_date"].to_numpy() > b))
+    kid = e["child"].to_numpy()
+    b = birthday[kid]
+    on = (e["usable"].to_numpy() & ~e["short_break"].to_numpy() & (e["DECOM_date"].to_numpy() <= b)
+          & (e["dec_blank"].to_numpy() | (e["DEC_date"].to_numpy() > b)))
     return d.per_child(r, kid, on)[child]
 
 
 @d._cached
-def _missing(r, suffix, year) -> pd.DataFrame:
-    """Missing rows whose incident overlaps the year, with child (code)."""
-    m = r.table("Missing" + suffix)
-    child = d.child_codes(r, m["CHILD"])
-    rows = np.flatnonzero((child >= 0) & (m["MIS_START_date"].to_numpy() <= np.datetime64(year.end))
-                          & (m["MIS_END"].isna().to_numpy() | (m["MIS_END_date"].to_numpy() >= np.datetime64(year.start))))
+def _missing(r, suffix, year) -> np.ndarray:
+    """Missing rows (positions) whose incident overlaps the year."""
+    key = "Missing" + suffix
+    child = d.child_codes(r, key)
+    rows = np.flatnonzero((child >= 0) & (array(r, key, "MIS_START_date") <= np.datetime64(year.end))
+                          & (text(r, key, "MIS_END").blank | (array(r, key, "MIS_END_date") >= np.datetime64(year.start))))
     if MISSING_EXCLUDES_SHORT_BREAK_ONLY:
         rows = rows[~d.short_break_only(r, suffix, year)[child[rows]]]
-    return m.iloc[rows].assign(child=child[rows])
+    return rows
 
 
 # ------------------------------------------------------------------ headline measures
@@ -167,18 +166,19 @@ def _missing(r, suffix, year) -> pd.DataFrame:
 
 def measures(r, suffix: str, year) -> list[Measure]:
     e = d.episodes_903(r, suffix, year)
-    child = _codes(r, suffix, year)
+    child = e["child"].to_numpy()
     cla = child[_cla_end(r, suffix, year)]
     ceases = _cessations(r, suffix, year)
+    adopted = ceases[text(r, "Episodes" + suffix, "REC").isin(d.ADOPTED)[ceases]]
     places = d.placements_in_year(r, suffix, year)
     values = {
         "cla_at_31_march": (d.names(r, cla), None),
         "started_in_year": (d.names(r, child[_period_starts(r, suffix, year)]), None),
         "ceased_in_year": (d.names(r, child[ceases]), None),
-        "adopted_in_year": (d.names(r, child[ceases[d.is_in(e["REC"], d.ADOPTED)[ceases]]]), None),
+        "adopted_in_year": (d.names(r, child[adopted]), None),
         "continuously_looked_after_12_months": (d.names(r, np.flatnonzero(d.continuously_looked_after(r, suffix, year))), None),
         "care_leavers_17_to_21": (d.names(r, _care_leavers(r, suffix, year)["child"].to_numpy()), None),
-        "missing_or_away_children": (d.names(r, _missing(r, suffix, year)["child"].to_numpy()), None),
+        "missing_or_away_children": (d.names(r, d.child_codes(r, "Missing" + suffix)[_missing(r, suffix, year)]), None),
         "three_or_more_placements": (d.names(r, cla[places[cla] >= 3]), len(cla)),
     }
     return [Measure(id=k, label=LABELS[k], value=len(kids), children=kids, denominator=den,
@@ -192,14 +192,14 @@ def measures(r, suffix: str, year) -> list[Measure]:
 def tables(r) -> list:
     y = r.year
     e = d.episodes_903(r, "", y)
-    child = _codes(r, "", y)
+    child = e["child"].to_numpy()
     kids = d.children_903(r, "", y)
 
-    def col(name: str, rows: np.ndarray) -> np.ndarray:  # an episodes column at these rows
-        return e[name].to_numpy()[rows]
+    def episode(column: str, rows: np.ndarray) -> Text:  # an Episodes text column at these rows
+        return text(r, "Episodes", column).take(rows)
 
-    def kid(name: str, codes: np.ndarray) -> np.ndarray:  # a children_903 column for these children
-        return kids[name].to_numpy()[codes]
+    def header(column: str, codes: np.ndarray) -> Text:  # the children's Header text column
+        return text(r, "Header", column).take(kids["header_row"].to_numpy()[codes])
 
     out = []
     # A1/A2/S1: looked after at 31 March
@@ -209,14 +209,16 @@ def tables(r) -> list:
     locality, distance = _location(r, e.index[cla])
     g = "Looked after at 31 March"
     out += [
-        breakdown("cla_age", "Looked after at 31 March by age", g, age_band(kid("age_end", c)), who, order=_AGE_ORDER),
-        breakdown("cla_sex", "Looked after at 31 March by sex", g, kid("SEX", c), who, labels=_labels("SEX")),
-        breakdown("cla_ethnic", "Looked after at 31 March by ethnicity", g, kid("ETHNIC", c), who, labels=_labels("ETHNIC")),
+        breakdown("cla_age", "Looked after at 31 March by age", g, age_band(kids["age_end"].to_numpy()[c]), who,
+                  order=_AGE_ORDER),
+        breakdown("cla_sex", "Looked after at 31 March by sex", g, header("SEX", c), who, labels=_labels("SEX")),
+        breakdown("cla_ethnic", "Looked after at 31 March by ethnicity", g, header("ETHNIC", c), who, labels=_labels("ETHNIC")),
         breakdown("cla_need", "Looked after at 31 March by category of need (at the start of the period of care)", g,
-                  col("period_cin", cla), who, labels=_labels("CIN")),
-        breakdown("cla_ls", "Looked after at 31 March by legal status", g, col("LS", cla), who, labels=_labels("LS")),
-        breakdown("cla_place", "Looked after at 31 March by placement type", g, col("PLACE", cla), who, labels=_labels("PLACE")),
-        breakdown("cla_provider", "Looked after at 31 March by placement provider", g, col("PLACE_PROVIDER", cla), who,
+                  episode("CIN", e["period_cin"].to_numpy()[cla]), who, labels=_labels("CIN")),
+        breakdown("cla_ls", "Looked after at 31 March by legal status", g, episode("LS", cla), who, labels=_labels("LS")),
+        breakdown("cla_place", "Looked after at 31 March by placement type", g, episode("PLACE", cla), who,
+                  labels=_labels("PLACE")),
+        breakdown("cla_provider", "Looked after at 31 March by placement provider", g, episode("PLACE_PROVIDER", cla), who,
                   labels=_labels("PLACE_PROVIDER")),
         breakdown("cla_locality", "Looked after at 31 March by placement locality", g, locality, who,
                   note="Inside/outside the LA from the placement postcode (needs --la and the postcode directory)."),
@@ -224,76 +226,79 @@ def tables(r) -> list:
                   order=[f"{DISTANCE_MILES} miles or less", f"Over {DISTANCE_MILES} miles"],
                   note="Blank for most UASC (no home postcode): shown as not known."),
         breakdown("cla_uasc", "Looked after at 31 March: unaccompanied asylum-seeking children", g,
-                  flag_labels(kid("uasc_end", c), "UASC", "Not UASC"), who, order=["UASC", "Not UASC"]),
+                  flag_labels(kids["uasc_end"].to_numpy()[c], "UASC", "Not UASC"), who, order=["UASC", "Not UASC"]),
     ]
     # C1: started (first start)
     decom, dec = e["DECOM_date"].to_numpy(), e["DEC_date"].to_numpy()
+    dob = kids["DOB_date"].to_numpy()
     s = d.one_per_child(child, decom, _period_starts(r, "", y), keep="first")
     who = d.as_children(r, child[s])
     g = "Flows in the year"
     out += [
-        breakdown("started_age", "Started to be looked after by age on starting", g,
-                  age_band(d.age(kid("DOB_date", child[s]), decom[s])), who, order=_AGE_ORDER,
-                  note="A child starting twice in the year is counted once (first start)."),
-        breakdown("started_need", "Started to be looked after by category of need", g, col("CIN", s), who, labels=_labels("CIN")),
-        breakdown("started_ls", "Started to be looked after by legal status on starting", g, col("LS", s), who, labels=_labels("LS")),
+        breakdown("started_age", "Started to be looked after by age on starting", g, age_band(d.age(dob[child[s]], decom[s])),
+                  who, order=_AGE_ORDER, note="A child starting twice in the year is counted once (first start)."),
+        breakdown("started_need", "Started to be looked after by category of need", g, episode("CIN", s), who,
+                  labels=_labels("CIN")),
+        breakdown("started_ls", "Started to be looked after by legal status on starting", g, episode("LS", s), who,
+                  labels=_labels("LS")),
     ]
     # D1: ceased (last cessation)
     ceases = _cessations(r, "", y)
     ce = d.one_per_child(child, dec, ceases, keep="last")
     who = d.as_children(r, child[ce])
-    days = np.floor((dec[ce] - col("period_start", ce)) / np.timedelta64(1, "D"))
-    edges, names = _DURATION
-    duration = labelled(np.where(col("period_truncated", ce), len(names), band_codes(days, edges)),
-                        names + ["Started before the history in the file"])
+    edges, durations = _DURATION
+    duration = np.where(e["period_truncated"].to_numpy()[ce], len(durations),
+                        band_codes(d.days(e["period_start"].to_numpy()[ce], dec[ce]), edges))
     out += [
-        breakdown("ceased_reason", "Ceased to be looked after by reason", g, col("REC", ce), who, labels=_labels("REC"),
+        breakdown("ceased_reason", "Ceased to be looked after by reason", g, episode("REC", ce), who, labels=_labels("REC"),
                   note="A child ceasing twice in the year is counted once (last cessation)."),
         breakdown("ceased_age", "Ceased to be looked after by age on ceasing", g,
-                  bands(d.age(kid("DOB_date", child[ce]), dec[ce]), *_CEASED_AGE), who, order=_CEASED_AGE[1]),
-        breakdown("ceased_duration", "Ceased to be looked after by duration of the period of care", g, duration, who,
-                  order=_DURATION[1],
+                  bands(d.age(dob[child[ce]], dec[ce]), *_CEASED_AGE), who, order=_CEASED_AGE[1]),
+        breakdown("ceased_duration", "Ceased to be looked after by duration of the period of care", g,
+                  labelled(duration, durations + ["Started before the history in the file"]), who, order=durations,
                   note="Durations of periods that began before the file's first episode cannot be known without earlier returns."),
     ]
     # E1: adopted / SGO (every cessation)
-    adopted = d.is_in(e["REC"], d.ADOPTED)
-    ad = ceases[d.is_in(e["REC"], d.ADOPTED + d.SGO)[ceases]]
-    ad_only = ad[adopted[ad]]
+    rec = text(r, "Episodes", "REC")
+    ad = ceases[rec.isin(d.ADOPTED + d.SGO)[ceases]]
+    adopted = rec.isin(d.ADOPTED)[ad]
     out += [
         breakdown("adopted_sgo", "Adopted and special guardianship orders", g,
-                  flag_labels(adopted[ad], "Adopted (E11, E12)", "Special guardianship order (E43-E48)"),
+                  flag_labels(adopted, "Adopted (E11, E12)", "Special guardianship order (E43-E48)"),
                   d.as_children(r, child[ad]), order=["Adopted (E11, E12)", "Special guardianship order (E43-E48)"]),
-        breakdown("adopted_sex", "Adopted during the year by sex", g, kid("SEX", child[ad_only]), d.as_children(r, child[ad_only]),
-                  labels=_labels("SEX")),
+        breakdown("adopted_sex", "Adopted during the year by sex", g, header("SEX", child[ad[adopted]]),
+                  d.as_children(r, child[ad[adopted]]), labels=_labels("SEX")),
     ]
     # O1: OC2 cohort and outcomes
     out.append(_oc2_table(r, c))
     # F1: care leavers
     cl = _care_leavers(r, "", y)
+    rows = cl["row"].to_numpy()
     who = d.as_children(r, cl["child"].to_numpy())
     g = "Care leavers (OC3)"
     out += [
         breakdown("leavers_age", "Care leavers by age", g, bands(cl["age"], [17, 18, 19, 22], ["17", "18", "19 to 21"]),
                   who, order=["17", "18", "19 to 21"]),
-        breakdown("leavers_in_touch", "Care leavers by whether in touch", g, cl["IN_TOUCH"], who, labels=_labels("IN_TOUCH")),
-        breakdown("leavers_activity", "Care leavers by activity", g, _activity(cl["ACTIV"]), who,
-                  order=["In education, employment or training", "Not in education, employment or training"],
-                  note="ACTIV F*/P* = in EET, G4-G6 = NEET [C code lists]."),
+        breakdown("leavers_in_touch", "Care leavers by whether in touch", g, text(r, "OC3", "IN_TOUCH").take(rows), who,
+                  labels=_labels("IN_TOUCH")),
+        breakdown("leavers_activity", "Care leavers by activity", g, _activity(text(r, "OC3", "ACTIV").take(rows)), who,
+                  order=_ACTIVITY, note="ACTIV F*/P* = in EET, G4-G6 = NEET [C code lists]."),
         breakdown("leavers_accommodation", "Care leavers by suitability of accommodation", g,
-                  cl["ACCOM"].astype("string").str[-1].map({"1": "Suitable", "2": "Not suitable"}), who,
-                  order=["Suitable", "Not suitable"], note="ACCOM second character 1 = suitable, 2 = not suitable [V]."),
+                  _accommodation(text(r, "OC3", "ACCOM").take(rows)), who, order=["Suitable", "Not suitable"],
+                  note="ACCOM second character 1 = suitable, 2 = not suitable [V]."),
     ]
     # G1: missing
     m = _missing(r, "", y)
-    who = d.as_children(r, m["child"].to_numpy())
+    who = d.as_children(r, d.child_codes(r, "Missing")[m])
+    kind = text(r, "Missing", "MISSING").take(m)
     g = "Missing and away"
     out += [
-        breakdown("missing_type", "Missing and away incidents by type", g, m["MISSING"], who, count_rows=True,
+        breakdown("missing_type", "Missing and away incidents by type", g, kind, who, count_rows=True,
                   unit="incidents", labels=_labels("MISSING"), note="Many LAs record every incident as M, so the split is unreliable."),
-        breakdown("missing_children_type", "Children missing or away by type of incident", g, m["MISSING"], who,
+        breakdown("missing_children_type", "Children missing or away by type of incident", g, kind, who,
                   labels=_labels("MISSING"), note="A child with both kinds appears in both rows."),
         breakdown("missing_at_end", "Incidents still open at 31 March", g,
-                  flag_labels(m["MIS_END"].isna().to_numpy(), "Still missing or away at 31 March", "Returned"), who,
+                  flag_labels(text(r, "Missing", "MIS_END").blank[m], "Still missing or away at 31 March", "Returned"), who,
                   count_rows=True, unit="incidents"),
     ]
     # H1/H4: placement stability and reasons for change
@@ -302,9 +307,9 @@ def tables(r) -> list:
                          bands(d.placements_in_year(r, "", y)[c], [1, 2, 3, 100000], ["1", "2", "3 or more"]),
                          d.as_children(r, c), order=["1", "2", "3 or more"], note=MOVE_IN_TEMPORARY_NOTE + "."))
     # the episode each counted placement change in the year ends: the one it continues
-    ending = col("previous", np.flatnonzero(e["placement_change"].to_numpy() & d.between(decom, y.start, y.end)))
+    ending = e["previous"].to_numpy()[e["placement_change"].to_numpy() & d.between(decom, y.start, y.end)]
     out.append(breakdown("placement_change_reason", "Reasons for placement change (ending placement)", g,
-                         col("REASON_PLACE_CHANGE", ending), d.as_children(r, child[ending]), count_rows=True,
+                         episode("REASON_PLACE_CHANGE", ending), d.as_children(r, child[ending]), count_rows=True,
                          unit="placement changes", labels=_labels("REASON_PLACE_CHANGE")))
     # V3/V4 only
     sb = np.flatnonzero(d.short_break_only(r, "", y))
@@ -319,17 +324,22 @@ _CEASED_AGE = ([0, 1, 5, 10, 16, 17, 18, 200], ["Under 1", "1 to 4", "5 to 9", "
 _DURATION = ([0, 7, 91, 183, 365, 730, 1826, 100000],
              ["Under 1 week", "1 week to under 3 months", "3 months to under 6 months", "6 months to under 1 year",
               "1 to under 2 years", "2 to under 5 years", "5 years and over"])
+_ACTIVITY = ["In education, employment or training", "Not in education, employment or training"]
 
 
-def _activity(activ: pd.Series) -> np.ndarray:
-    a = activ.astype("string")
-    eet = d._flag(a.str.match(r"^[FP]\d$")).to_numpy()
-    neet = d.is_in(a, ["G4", "G5", "G6"])
-    return np.where(neet, "Not in education, employment or training",
-                    np.where(eet, "In education, employment or training", None))
+def _activity(activ: Text) -> pd.Categorical:
+    """ACTIV F*/P* (a letter and a digit): in EET; G4-G6: NEET; anything else blank."""
+    code = [1 if v in ("G4", "G5", "G6") else 0 if re.match(r"^[FP]\d$", v) else -1 for v in activ.values]
+    return labelled(np.array(code + [-1], dtype=np.int64)[activ.codes], _ACTIVITY)
 
 
-def _location(r, rows: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+def _accommodation(accom: Text) -> pd.Categorical:
+    """ACCOM ending in 1: suitable; in 2: not suitable; anything else blank."""
+    code = [{"1": 0, "2": 1}.get(v[-1:], -1) for v in accom.values]
+    return labelled(np.array(code + [-1], dtype=np.int64)[accom.codes], ["Suitable", "Not suitable"])
+
+
+def _location(r, rows: pd.Index) -> tuple:
     """Locality (inside/outside the LA) and distance band of the episodes with these labels, from the
     shared placement derivation; blank ("Not known") when postcodes or --la are not available."""
     blank = np.full(len(rows), None, dtype=object)
@@ -361,25 +371,25 @@ def _oc2_table(r, cla: np.ndarray) -> PreviewTable:
     the number of cohort children with each OC2 item = 1 (SDQ: a score given)."""
     y = r.year
     cohort = d.continuously_looked_after(r, "", y) & d.per_child(r, cla, np.ones(len(cla), dtype=bool))
-    oc2 = r.table("OC2")
-    child = d.child_codes(r, oc2["CHILD"])
-    rows = d.first_per_child(child)
-    rows = rows[cohort[child[rows]]]
-    oc2, child = oc2.iloc[rows], child[rows]
+    child = d.child_codes(r, "OC2")
+    rows = d.first_rows(r, child)[:-1][cohort]  # each cohort child's first OC2 row
+    rows = np.sort(rows[rows >= 0])
+    child = child[rows]
     out = [Cell(label="Children in the OC2 cohort", value=int(cohort.sum()), children=d.names(r, np.flatnonzero(cohort)))]
     age = d.children_903(r, "", y)["age_end"].to_numpy()[child]
     for col, label in OC2_ITEMS:
         if col == "SDQ_SCORE":
-            sel = oc2["SDQ_SCORE"].notna().to_numpy() & (age >= 4) & (age <= 16)
+            sel = text(r, "OC2", col).given[rows] & (age >= 4) & (age <= 16)
         else:
-            sel = d.is_in(oc2[col], ["1"])
+            sel = text(r, "OC2", col).eq("1")[rows]
             if col == "CONVICTED":
                 sel = sel & (age >= 10)
             elif col == "HEALTH_ASSESSMENT":
                 sel = sel & (age < 5)
         kids = d.names(r, child[sel])
         out.append(Cell(label=label, value=len(kids), children=kids))
-    score = oc2["SDQ_SCORE_num"] if "SDQ_SCORE_num" in oc2 else pd.Series(dtype=float)
+    oc2 = r.table("OC2")
+    score = oc2["SDQ_SCORE_num"].iloc[rows] if "SDQ_SCORE_num" in oc2 else pd.Series(dtype=float)
     note = "Cohort = looked after continuously for 12 months and looked after at 31 March."
     if score.notna().any():
         note += f" Average SDQ score: {score.mean():.1f}."
@@ -391,7 +401,7 @@ def warnings(r) -> list[Cell]:
     """Edge cases to look at before trusting the figures."""
     y = r.year
     e = d.episodes_903(r, "", y)
-    child = _codes(r, "", y)
+    child = e["child"].to_numpy()
     short_break, dec = e["short_break"].to_numpy(), e["DEC_date"].to_numpy()
     ceases = _cessations(r, "", y)
     checks = [

@@ -7,6 +7,12 @@ Results are cached on the Return per (function, suffix, year), like `validator.d
 Nothing here raises on unreadable dates: a NaT simply never satisfies a date comparison, so a row
 with a bad date drops out of the measures that need that date (the date rules report it).
 
+Children are integer codes: a child id's position in `child_ids` (every id of the return, in the
+order the preview lists children), the same in every table and both years; -1 where the id is
+blank. The frames carry them in a `child` column, sets of children are bool arrays by code, and
+`names` turns codes back into ids. Text columns are read as `validator.derive.Text` (factorised
+once per run, shared with the rules), dates and numbers as numpy arrays.
+
 Definitions (spec: ../shared/spec/derived_measures.md; [C] confirmed by DfE, [I] inferred, kept
 configurable through the module constants below):
 
@@ -21,7 +27,7 @@ SSDA903
   * open at 31 March [I]: DEC blank (a DEC written but not a date is not blank), LS not V3/V4 and
     DECOM not after the year end.
   * placement [I]: an episode starts a new placement when RNE is S (a new period) or RNE is P/B/T/U,
-    except (PLACEMENT_EXCLUDED_PLACES) moves into or out of a temporary placement T0-T4 and moves into
+    except moves into or out of a temporary placement T0-T4 (TEMPORARY_PLACES) and moves into
     placement for adoption with the current carer (A3/A5). Placements in the year = 1 for the
     placement held on 1 April (a non-short-break episode with DECOM before 1 April and DEC blank or on or
     after 1 April) + each counted placement start with DECOM in the year.
@@ -36,12 +42,15 @@ CIN
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from validator.calendar import working_days_after
-from validator.derive import age_at
+from validator.derive import ages, array, cached, text
 from validator.derive import truthy as _truthy
+from validator.derive.ssda903 import children as numbered_children
 from validator.model import LAST
 from validator.years import CollectionYear
 
@@ -57,6 +66,8 @@ SGO = ("E43", "E44", "E45", "E46", "E47", "E48")
 # ---- CIN conventions -----------------------------------------------------------------------
 NOT_IN_NEED_PRIMARY = ("N9",)
 NOT_IN_NEED_CLOSURE = ("RC8", "RC9")
+
+ID_COLUMN = {"ssda903": "CHILD", "cin": "LAchildID"}
 
 
 def year_for(r, suffix: str) -> CollectionYear:
@@ -80,31 +91,11 @@ def _cached(fn):
     return wrapper
 
 
-def _flag(s: pd.Series) -> pd.Series:
-    """Plain bool from a boolean-ish Series (NA -> False)."""
-    return s.fillna(False).astype(bool)
-
-
 def age(dob, when) -> np.ndarray:
-    """validator.derive.age_at (completed years by anniversary; a 29 February birthday is reached on
-    1 March in common years) of dates (Series or arrays; `when` a date or dates aligned with `dob`),
-    safe on empty or all-missing inputs: float, NaN where unknown."""
-    dob = pd.Series(pd.to_datetime(np.asarray(dob), errors="coerce"))
-    if isinstance(when, (pd.Series, np.ndarray)):
-        when = pd.Series(pd.to_datetime(np.asarray(when), errors="coerce"))
-    if not len(dob):
-        return np.zeros(0, dtype="float64")
-    return age_at(dob, when).to_numpy(dtype="float64")
-
-
-def lookup(values: pd.Series, keys: pd.Series) -> pd.Series:
-    """values[key] for each key, aligned with `keys` (NaN/NaT where absent); `values` has a unique
-    index. Safe on empty inputs, unlike Series.map with an empty Series (which casts dates to float)."""
-    return pd.Series(values.reindex(keys.to_numpy()).to_numpy(), index=keys.index)
-
-
-def in_window(d: pd.Series, start, end) -> pd.Series:
-    return _flag((d >= start) & (d <= end))
+    """validator.derive.ages (completed years by anniversary; a 29 February birthday is reached on
+    1 March in common years) of dates, `when` a date or dates aligned with `dob`: NaN where unknown."""
+    return ages(np.asarray(dob, dtype="datetime64[ns]"),
+                np.asarray(when, dtype="datetime64[ns]") if isinstance(when, (pd.Series, np.ndarray)) else when)
 
 
 def between(dates: np.ndarray, start, end) -> np.ndarray:
@@ -112,29 +103,12 @@ def between(dates: np.ndarray, start, end) -> np.ndarray:
     return (dates >= np.datetime64(start)) & (dates <= np.datetime64(end))
 
 
-class Text:
-    """A text column as integer codes, factorized once: a test of its values then looks at each distinct
-    value once instead of at every row (pandas' string operations cost several times a factorize)."""
-
-    def __init__(self, values: pd.Series):
-        self.codes, self.uniques = pd.factorize(values.to_numpy(dtype=object))  # blank -> -1
-
-    def given(self) -> np.ndarray:
-        return self.codes >= 0
-
-    def isin(self, wanted) -> np.ndarray:
-        return np.array([u in wanted for u in self.uniques] + [False])[self.codes]  # -1 (blank) takes False
-
-
-def is_in(values: pd.Series, wanted) -> np.ndarray:
-    """values.isin(wanted) as a numpy bool array (blank: False)."""
-    return Text(values).isin(wanted)
+def days(start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Whole days from start to end (NaN where either is missing)."""
+    return np.floor((end - start) / np.timedelta64(1, "D"))
 
 
 # ====================================================================== children
-# Children are handled as integer codes: the position of the child's id in child_ids(r), the same in
-# every table and both years. A set of children is a bool array by code; a list of ids comes from
-# `names`.
 
 
 def display_order(values) -> pd.Index:
@@ -146,28 +120,60 @@ def display_order(values) -> pd.Index:
     return pd.Index(u[np.lexsort((u, np.char.str_len(u)))], dtype=object)
 
 
-def child_ids(r) -> pd.CategoricalDtype:
-    """Every child id (CHILD, or LAchildID for CIN) in the return's tables, this year's and last year's,
-    as a categorical dtype whose categories are in display order (display_order): a child's code is
-    its display rank."""
-    cache = r.__dict__.setdefault("_derived", {})
-    key = f"{__name__}.child_ids"
-    if key not in cache:
-        col = "LAchildID" if r.kind == "cin" else "CHILD"
-        frames = (r.table(k) for k in r.tables)
-        values = [f[col].to_numpy(dtype=object) for f in frames if col in f.columns]
-        cache[key] = pd.CategoricalDtype(display_order(np.concatenate(values) if values else []))
-    return cache[key]
+@dataclass(frozen=True)
+class ChildCodes:
+    """Children as `codes` into `names` (the child ids in display order); -1 where blank."""
+
+    codes: np.ndarray
+    names: np.ndarray
 
 
-def child_codes(r, ids: pd.Series) -> np.ndarray:
-    """The code of each child id (text) in child_ids(r); -1 where blank."""
-    return child_ids(r).categories.get_indexer(pd.Index(ids.to_numpy(dtype=object), dtype=object))
+def _numbers(r) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Every child id of the return numbered once, by one factorisation of the id column of every table
+    (both years): the numbers of each table's rows (-1 where blank) and the id of each number. SSDA903
+    shares the rules' numbering (validator.derive.ssda903.children)."""
+    col = ID_COLUMN[r.kind]
+    frames = {k: t.frame for k, t in r.tables.items() if col in t.frame.columns}  # read only: no copies
+    keys = list(frames)
+    ids = np.concatenate([f[col].to_numpy(dtype=object) for f in frames.values()] or [np.zeros(0, dtype=object)])
+    if r.kind == "ssda903":
+        c = numbered_children(r)
+        flat = np.concatenate([c.of(k) for k in keys] or [np.zeros(0, dtype=np.intp)])
+        id_of = np.empty(c.count, dtype=object)
+        id_of[flat[flat >= 0]] = ids[flat >= 0]  # every row of a number has the same id
+    else:
+        flat, id_of = pd.factorize(ids)
+    ends = np.cumsum([len(f) for f in frames.values()])
+    return dict(zip(keys, np.split(flat, ends[:-1]))), np.asarray(id_of, dtype=object)
 
 
-def as_children(r, codes: np.ndarray) -> pd.Categorical:
-    """Child ids from their codes (-1: blank), in the child_ids dtype."""
-    return pd.Categorical.from_codes(codes, dtype=child_ids(r))
+def _children(r) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The child codes of each table's rows and the child ids by code (display order), once per run."""
+    def compute():
+        numbers, ids = _numbers(r)
+        text = ids.astype(str)
+        order = np.lexsort((text, np.char.str_len(text)))
+        order = order[text[order] != ""]  # a blank id is no child (ingest leaves none)
+        code = np.full(len(ids) + 1, -1)  # by number; the last slot for -1 (blank)
+        code[order] = np.arange(len(order))
+        return {k: code[n] for k, n in numbers.items()}, ids[order]
+
+    return cached(r, f"{__name__}.children", compute)
+
+
+def child_ids(r) -> np.ndarray:
+    """Every child id (CHILD, or LAchildID for CIN) in the return's tables, this year's and last
+    year's, in display order (display_order): a child's code is its position here."""
+    return _children(r)[1]
+
+
+def child_codes(r, key: str) -> np.ndarray:
+    """The code of each row's child in table `key` (empty for a table the input lacks); -1 where blank."""
+    return _children(r)[0].get(key, np.zeros(0, dtype=np.int64))
+
+
+def as_children(r, codes: np.ndarray) -> ChildCodes:
+    return ChildCodes(codes, child_ids(r))
 
 
 def distinct(codes: np.ndarray) -> np.ndarray:
@@ -182,23 +188,27 @@ def distinct(codes: np.ndarray) -> np.ndarray:
 def names(r, codes: np.ndarray) -> list[str]:
     """The distinct child ids with these codes (blank left out), in display order."""
     codes = distinct(codes)
-    return child_ids(r).categories[codes[codes >= 0]].tolist()
+    return child_ids(r)[codes[codes >= 0]].tolist()
 
 
 def per_child(r, child: np.ndarray, flag: np.ndarray) -> np.ndarray:
     """By child code: whether any of the rows of that child (codes `child`) has `flag`."""
-    out = np.zeros(len(child_ids(r).categories), dtype=bool)
+    out = np.zeros(len(child_ids(r)), dtype=bool)
     out[child[flag & (child >= 0)]] = True
     return out
 
 
-def first_per_child(child: np.ndarray) -> np.ndarray:
-    """Positions of each child's first row (blank children left out), in row order."""
+def first_rows(r, child: np.ndarray) -> np.ndarray:
+    """By child code, and a last slot for blank: the position of the child's first row (codes `child`),
+    -1 where it has none. Index it with codes."""
     order = np.argsort(child, kind="stable")
     kid = child[order]
     first = np.ones(len(order), dtype=bool)
     first[1:] = kid[1:] != kid[:-1]
-    return np.sort(order[first & (kid >= 0)])
+    out = np.full(len(child_ids(r)) + 1, -1)
+    out[kid[first]] = order[first]
+    out[-1] = -1
+    return out
 
 
 def last_per_child(child: np.ndarray) -> np.ndarray:
@@ -240,26 +250,25 @@ def _first_in_group(valid: np.ndarray, group_start: np.ndarray) -> np.ndarray:
 
 @_cached
 def episodes_903(r, suffix, year) -> pd.DataFrame:
-    """Every Episodes row (same index): its CHILD and child (code), DECOM_date, DEC_date, RNE, LS, CIN,
-    PLACE, PLACE_PROVIDER, REC and REASON_PLACE_CHANGE, and:
+    """Every Episodes row (same index): child (code), DECOM_date, DEC_date, and
     short_break, dec_blank, usable (CHILD and DECOM date given), rne_s (RNE S), rec_x1 (REC X1),
-    in_year (overlaps the year),
-    open_at_end (open non-short-break episode at 31 March), and for usable non-short-break episodes
-    the period of care: in_period (the episode is in one), period_first (it starts one), period_start,
-    period_cin (the first category of need given in the period), period_truncated (the period's first
-    episode is the child's first in the file and the first RNE given in the period is not S, i.e. it
-    began before the file's history), previous (position of the episode this one continues, -1 for a
-    period's first), placement_change (a counted move within the period) and new_placement (the
-    episode starts a counted placement).
+    in_year (overlaps the year), open_at_end (open non-short-break episode at 31 March), and for
+    usable non-short-break episodes the period of care: in_period (the episode is in one),
+    period_first (it starts one), period_start, period_cin (the row whose CIN is the first given in
+    the period, -1 for none), period_truncated (the period's first episode is the child's first in
+    the file and the first RNE given in the period is not S, i.e. it began before the file's
+    history), previous (position of the episode this one continues, -1 for a period's first),
+    placement_change (a counted move within the period) and new_placement (the episode starts a
+    counted placement). Text columns: validator.derive.text(r, "Episodes" + suffix, column).
     """
-    e = r.table("Episodes" + suffix)
-    n = len(e)
-    child = child_codes(r, e["CHILD"])
-    decom, dec = e["DECOM_date"].to_numpy(), e["DEC_date"].to_numpy()
-    rne, rec, place = Text(e["RNE"]), Text(e["REC"]), Text(e["PLACE"])
-    rne_s, rec_x1 = rne.isin(["S"]), rec.isin(["X1"])
-    short_break = is_in(e["LS"], SHORT_BREAKS)
-    dec_blank = ~Text(e["DEC"]).given()
+    key = "Episodes" + suffix
+    n = len(r.table(key))
+    child = child_codes(r, key)
+    decom, dec = array(r, key, "DECOM_date"), array(r, key, "DEC_date")
+    rne, place = text(r, key, "RNE"), text(r, key, "PLACE")
+    rne_s, rec_x1 = rne.eq("S"), text(r, key, "REC").eq("X1")
+    short_break = text(r, key, "LS").isin(SHORT_BREAKS)
+    dec_blank = text(r, key, "DEC").blank
     usable = (child >= 0) & ~np.isnat(decom)
 
     # periods of care: each child's usable non-short-break episodes in DECOM order (row order on ties)
@@ -273,8 +282,8 @@ def episodes_903(r, suffix, year) -> pd.DataFrame:
         continues &= dec[before] == decom[rows]
     period = np.cumsum(~continues)
     head = np.flatnonzero(~continues)[period - 1]  # position of each episode's period head
-    cin_given = _first_in_group(Text(e["CIN"]).given()[rows], ~continues)[period - 1]
-    rne_given = _first_in_group(rne.given()[rows], ~continues)[period - 1]
+    cin_given = _first_in_group(text(r, key, "CIN").given[rows], ~continues)[period - 1]
+    rne_given = _first_in_group(rne.given[rows], ~continues)[period - 1]
     not_s = (rne_given >= 0) & ~rne_s[rows[rne_given]]
     temporary = place.isin(TEMPORARY_PLACES)
     change = (rne.isin(PLACEMENT_CHANGE_RNE)[rows] & continues & ~temporary[rows] & ~temporary[before]
@@ -285,50 +294,42 @@ def episodes_903(r, suffix, year) -> pd.DataFrame:
         col[rows] = values
         return col
 
-    cin_row = spread(np.where(cin_given >= 0, rows[cin_given], -1), -1)
-    cols = ["RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE"]
+    start, end = np.datetime64(year.start), np.datetime64(year.end)
     return pd.DataFrame({
-        "CHILD": e["CHILD"].array, "child": child, "DECOM_date": decom, "DEC_date": dec,
-        **{c: e[c].array for c in cols if c in e.columns},
+        "child": child, "DECOM_date": decom, "DEC_date": dec,
         "short_break": short_break, "dec_blank": dec_blank, "usable": usable, "rne_s": rne_s, "rec_x1": rec_x1,
-        "in_year": (decom <= np.datetime64(year.end)) & (dec_blank | (dec >= np.datetime64(year.start))),
-        "open_at_end": dec_blank & ~short_break & (child >= 0) & ~(decom > np.datetime64(year.end)),
+        "in_year": (decom <= end) & (dec_blank | (dec >= start)),
+        "open_at_end": dec_blank & ~short_break & (child >= 0) & ~(decom > end),
         "in_period": spread(np.ones(len(rows), dtype=bool), False),
         "period_first": spread(~continues, False),
         "period_start": spread(decom[rows[head]], np.datetime64("NaT")),
-        "period_cin": e["CIN"].array.take(cin_row, allow_fill=True),
+        "period_cin": spread(np.where(cin_given >= 0, rows[cin_given], -1), -1),
         "period_truncated": spread(first_of_child[head] & not_s, False),
         "previous": spread(np.where(continues, before, -1), -1),
         "placement_change": spread(change, False),
         "new_placement": spread(~continues | change, False),
-    }, index=e.index)
+    }, index=r.table(key).index)
 
 
 @_cached
 def children_903(r, suffix, year) -> pd.DataFrame:
-    """One row per child code of child_ids(r) (row i = code i): DOB_date, SEX, ETHNIC, MOTHER from the
-    child's first Header row (blank without one), age_end (age at 31 March) and uasc_end (UASC at
-    31 March: in the UASC table - or with the XML flag 1 - and DUC blank or after 31 March [I])."""
-    h = r.table("Header" + suffix)
-    first = np.full(len(child_ids(r).categories), -1)  # by code: the child's first Header row
-    hc = child_codes(r, h["CHILD"])
-    rows = first_per_child(hc)
-    first[hc[rows]] = rows
-    out = pd.DataFrame({c: h[c].array.take(first, allow_fill=True) if c in h.columns else pd.NA
-                        for c in ("DOB_date", "SEX", "ETHNIC", "MOTHER")})
-    out["DOB_date"] = pd.to_datetime(out["DOB_date"])
-    out["age_end"] = age(out["DOB_date"], year.end)
-    u = r.table("UASC" + suffix)
-    uc = child_codes(r, u["CHILD"])
-    rows = first_per_child(uc)
-    ceased_uasc = per_child(r, uc[rows], (u["DUC_date"].to_numpy() <= np.datetime64(year.end))[rows])
-    if "UASC" in h.columns and h["UASC"].notna().any():
-        listed = np.zeros(len(first), dtype=bool)
-        listed[first >= 0] = is_in(h["UASC"], ["1"])[first[first >= 0]]
+    """One row per child code (row i = code i): header_row (position of the child's first Header row,
+    -1 without one), DOB_date (from it), age_end (age at 31 March) and uasc_end (UASC at 31 March: in
+    the UASC table - or with the XML flag 1 - and DUC blank or after 31 March [I])."""
+    first = first_rows(r, child_codes(r, "Header" + suffix))[:-1]
+    dob = array(r, "Header" + suffix, "DOB_date")
+    dob = np.append(dob, np.datetime64("NaT")).astype("datetime64[ns]")[first]  # -1 takes NaT
+    uasc = "UASC" + suffix
+    uc = child_codes(r, uasc)
+    duc = array(r, uasc, "DUC_date")
+    ceased_uasc = np.append(duc <= np.datetime64(year.end), False)[first_rows(r, uc)[:-1]]
+    flag = text(r, "Header" + suffix, "UASC") if "UASC" in r.table("Header" + suffix).columns else None
+    if flag is not None and flag.given.any():
+        listed = np.append(flag.eq("1"), False)[first]
     else:
         listed = per_child(r, uc, np.ones(len(uc), dtype=bool))
-    out["uasc_end"] = listed & ~ceased_uasc
-    return out
+    return pd.DataFrame({"header_row": first, "DOB_date": dob, "age_end": age(dob, year.end),
+                         "uasc_end": listed & ~ceased_uasc})
 
 
 @_cached
@@ -375,75 +376,67 @@ def short_break_only(r, suffix, year) -> np.ndarray:
 # ====================================================================== CIN
 
 
-def truthy(flag: pd.Series) -> np.ndarray:
-    """A CIN boolean written true/1 in any case."""
-    return _truthy(flag).to_numpy(dtype=bool, na_value=False)
-
-
-def _first_row(r, codes: np.ndarray) -> np.ndarray:
-    """By child code: the position of the child's first row (codes `codes`), -1 without one."""
-    first = np.full(len(child_ids(r).categories), -1)
-    rows = first_per_child(codes)
-    first[codes[rows]] = rows
-    return first
-
-
 @_cached
 def cin_episodes(r, suffix, year) -> pd.DataFrame:
-    """CINdetails rows with child (code of LAchildID), nfa, not_in_need, of_need (an episode of need),
-    open_at_end, referral_in_year, closure_in_year, open_at_start (referral before 1 April, closure
-    blank or on or after 1 April)."""
-    d = r.table("CINdetails" + suffix)
+    """Every CINdetails row (same index): child (code), CINreferralDate_date, CINclosureDate_date, nfa,
+    not_in_need, of_need (an episode of need), open_at_end, referral_in_year, closure_in_year,
+    open_at_start (referral before 1 April, closure blank or on or after 1 April). Text columns:
+    validator.derive.text(r, "CINdetails" + suffix, column)."""
+    key = "CINdetails" + suffix
+    t = r.table(key)
     start = np.datetime64(year.start)
-    referral, closure = d["CINreferralDate_date"].to_numpy(), d["CINclosureDate_date"].to_numpy()
-    nfa = truthy(d["ReferralNFA"])
-    not_in_need = is_in(d["PrimaryNeedCode"], NOT_IN_NEED_PRIMARY) | is_in(d["ReasonForClosure"], NOT_IN_NEED_CLOSURE)
-    closure_blank = ~Text(d["CINclosureDate"]).given()
-    return d.assign(
-        child=child_codes(r, d["LAchildID"]), nfa=nfa, not_in_need=not_in_need, of_need=~nfa & ~not_in_need,
-        open_at_end=(referral <= np.datetime64(year.end)) & closure_blank,
-        referral_in_year=between(referral, year.start, year.end), closure_in_year=between(closure, year.start, year.end),
-        open_at_start=(referral < start) & (closure_blank | (closure >= start)))
+    referral, closure = array(r, key, "CINreferralDate_date"), array(r, key, "CINclosureDate_date")
+    nfa = _truthy(t["ReferralNFA"]).to_numpy(dtype=bool, na_value=False)
+    not_in_need = text(r, key, "PrimaryNeedCode").isin(NOT_IN_NEED_PRIMARY) | text(r, key, "ReasonForClosure").isin(
+        NOT_IN_NEED_CLOSURE)
+    closure_blank = t["CINclosureDate"].isna().to_numpy()
+    return pd.DataFrame({
+        "child": child_codes(r, key), "CINreferralDate_date": referral, "CINclosureDate_date": closure, "nfa": nfa,
+        "not_in_need": not_in_need, "of_need": ~nfa & ~not_in_need,
+        "open_at_end": (referral <= np.datetime64(year.end)) & closure_blank,
+        "referral_in_year": between(referral, year.start, year.end), "closure_in_year": between(closure, year.start, year.end),
+        "open_at_start": (referral < start) & (closure_blank | (closure >= start)),
+    }, index=t.index)
 
 
 @_cached
 def cin_children(r, suffix, year) -> pd.DataFrame:
-    """One row per child code of child_ids(r) (row i = code i), from the child's first ChildIdentifiers
-    row (blank without one): sex, ethnicity (first ChildCharacteristics row) and age at 31 March (NaN
-    when no birth date; `unborn` when only an expected birth date is given [I])."""
-    c = r.table("ChildIdentifiers" + suffix)
-    first = _first_row(r, child_codes(r, c["LAchildID"]))
+    """One row per child code (row i = code i), from the child's first ChildIdentifiers row (-1 and blank
+    without one): identifiers_row, characteristics_row (the child's first ChildCharacteristics row, for
+    children with ChildIdentifiers), sex (Sex, else GenderCurrent), age_end (age at 31 March, NaN
+    when no birth date) and unborn (only an expected birth date is given [I])."""
+    key = "ChildIdentifiers" + suffix
+    c = r.table(key)
+    first = first_rows(r, child_codes(r, key))[:-1]
     sex = c["Sex"] if "Sex" in c.columns else pd.Series(pd.NA, index=c.index, dtype="string")
     if "GenderCurrent" in c.columns:
         sex = sex.fillna(c["GenderCurrent"])
-    unborn = ~Text(c["PersonBirthDate"]).given() & Text(c["ExpectedPersonBirthDate"]).given()
-    ch = r.table("ChildCharacteristics" + suffix)
-    ethnicity = ch["Ethnicity"].array.take(_first_row(r, child_codes(r, ch["LAchildID"])), allow_fill=True)
-    ethnicity[first < 0] = pd.NA  # as sex: only for children with ChildIdentifiers
-    return pd.DataFrame({
-        "age_end": age(c["PersonBirthDate_date"].array.take(first, allow_fill=True), year.end),
-        "unborn": np.append(unborn, False)[first], "sex": sex.array.take(first, allow_fill=True), "ethnicity": ethnicity})
+    unborn = text(r, key, "PersonBirthDate").blank & text(r, key, "ExpectedPersonBirthDate").given
+    characteristics = first_rows(r, child_codes(r, "ChildCharacteristics" + suffix))[:-1]
+    dob = np.append(array(r, key, "PersonBirthDate_date"), np.datetime64("NaT")).astype("datetime64[ns]")[first]
+    return pd.DataFrame({"identifiers_row": first, "characteristics_row": np.where(first >= 0, characteristics, -1),
+                         "sex": np.append(sex.to_numpy(dtype=object, na_value=None), None)[first],
+                         "age_end": age(dob, year.end), "unborn": np.append(unborn, False)[first]})
 
 
 @_cached
 def assessments(r, suffix, year) -> pd.DataFrame:
-    """Assessments with child (code of LAchildID), completed_in_year (authorisation date in the year) and
-    working_days (start day = day 0; NaN when either date is missing, negative when authorised before
-    it started)."""
+    """Assessments with child (code), completed_in_year (authorisation date in the year) and working_days
+    (start day = day 0; NaN when either date is missing, negative when authorised before it started)."""
     a = r.table("Assessments" + suffix)
-    return a.assign(child=child_codes(r, a["LAchildID"]),
+    return a.assign(child=child_codes(r, "Assessments" + suffix),
                     completed_in_year=between(a["AssessmentAuthorisationDate_date"].to_numpy(), year.start, year.end),
                     working_days=working_days_after(a["AssessmentActualStartDate_date"], a["AssessmentAuthorisationDate_date"]))
 
 
 @_cached
 def section47(r, suffix, year) -> pd.DataFrame:
-    """Section47 with child (code of LAchildID), s47_in_year (start in the year), icpc_in_year
-    (DateOfInitialCPC in the year) and icpc_working_days (S47 start -> ICPC; NaN when either is missing
-    or the ICPC precedes the S47)."""
+    """Section47 with child (code), s47_in_year (start in the year), icpc_in_year (DateOfInitialCPC in the
+    year) and icpc_working_days (S47 start -> ICPC; NaN when either is missing or the ICPC precedes the
+    S47)."""
     s = r.table("Section47" + suffix)
     wd = working_days_after(s["S47ActualStartDate_date"], s["DateOfInitialCPC_date"])
-    return s.assign(child=child_codes(r, s["LAchildID"]),
+    return s.assign(child=child_codes(r, "Section47" + suffix),
                     s47_in_year=between(s["S47ActualStartDate_date"].to_numpy(), year.start, year.end),
                     icpc_in_year=between(s["DateOfInitialCPC_date"].to_numpy(), year.start, year.end),
                     icpc_working_days=wd.where(wd >= 0))
@@ -451,32 +444,34 @@ def section47(r, suffix, year) -> pd.DataFrame:
 
 @_cached
 def plans(r, suffix, year) -> pd.DataFrame:
-    """ChildProtectionPlans with child (code of LAchildID), started_in_year, ended_in_year, open_at_end
-    (start on or before 31 March, end blank), duration_days (end - start for ended plans) and
-    previous_plan (the child had an earlier plan: NumberOfPreviousCPP > 0, or another plan in this
-    file or last year's file that started before this one [I])."""
-    p = r.table("ChildProtectionPlans" + suffix)
-    child = child_codes(r, p["LAchildID"])
-    start, end = p["CPPstartDate_date"].to_numpy(), p["CPPendDate_date"].to_numpy()
+    """ChildProtectionPlans with child (code), started_in_year, ended_in_year, open_at_end (start on or
+    before 31 March, end blank), duration_days (end - start for ended plans) and previous_plan (the
+    child had an earlier plan: NumberOfPreviousCPP > 0, or another plan in this file or last year's
+    file that started before this one [I])."""
+    key = "ChildProtectionPlans" + suffix
+    p = r.table(key)
+    child = child_codes(r, key)
+    start = p["CPPstartDate_date"].to_numpy().astype("datetime64[ns]")
+    end = p["CPPendDate_date"].to_numpy()
     # each child's earliest plan start, here and (for this year) in last year's file
     kids, starts = [child], [start]
     if suffix == "":
-        last = r.table("ChildProtectionPlans" + LAST)
-        kids.append(child_codes(r, last["LAchildID"]))
-        starts.append(last["CPPstartDate_date"].to_numpy())
-    kids, starts = np.concatenate(kids), np.concatenate(starts).astype("datetime64[ns]").view("int64")
-    dated = (kids >= 0) & (starts != np.iinfo(np.int64).min)  # NaT is the smallest int64
-    earliest = np.full(len(child_ids(r).categories), np.iinfo(np.int64).max)
-    np.minimum.at(earliest, kids[dated], starts[dated])
-    earliest = np.append(earliest, np.iinfo(np.int64).max)[child]  # a blank child (-1) takes the last
-    earlier_plan = ~np.isnat(start) & (earliest < start.astype("datetime64[ns]").view("int64"))
+        last = "ChildProtectionPlans" + LAST
+        kids.append(child_codes(r, last))
+        starts.append(r.table(last)["CPPstartDate_date"].to_numpy().astype("datetime64[ns]"))
+    kids, starts = np.concatenate(kids), np.concatenate(starts)
+    dated = np.flatnonzero((kids >= 0) & ~np.isnat(starts))
+    first = one_per_child(kids, starts, dated, keep="first")
+    earliest = np.full(len(child_ids(r)) + 1, np.datetime64("NaT"), dtype="datetime64[ns]")  # last slot: blank
+    earliest[kids[first]] = starts[first]
+    earlier_plan = earliest[child] < start  # NaT compares False
     return p.assign(
         child=child, started_in_year=between(start, year.start, year.end), ended_in_year=between(end, year.start, year.end),
-        open_at_end=(start <= np.datetime64(year.end)) & ~Text(p["CPPendDate"]).given(),
-        duration_days=np.floor((end - start) / np.timedelta64(1, "D")),
+        open_at_end=(start <= np.datetime64(year.end)) & p["CPPendDate"].isna().to_numpy(),
+        duration_days=days(start, end),
         previous_plan=(p["NumberOfPreviousCPP_num"] > 0).to_numpy(dtype=bool, na_value=False) | earlier_plan)
 
 
 __all__ = ["episodes_903", "children_903", "placements_in_year", "continuously_looked_after", "short_break_only",
-           "cin_episodes", "cin_children", "assessments", "section47", "plans", "year_for", "truthy",
-           "SHORT_BREAKS", "ADOPTED", "SGO", "np"]
+           "cin_episodes", "cin_children", "assessments", "section47", "plans", "year_for", "child_ids", "child_codes",
+           "names", "ChildCodes", "SHORT_BREAKS", "ADOPTED", "SGO"]
