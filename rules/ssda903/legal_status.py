@@ -6,17 +6,24 @@ last day of the collection year (31 March) in a column local to the rule: by the
 at least that long. Episodes whose DECOM (or a given DEC) is not a valid date are not measured.
 """
 
-import pandas as pd
+import numpy as np
 
-from rules.common import not_in
 from rules.ssda903 import rule
+from validator.derive import array, text
+from validator.derive.ssda903 import children
 from validator.derive.ssda903_episodes import SHORT_BREAKS, TEMPORARY, legal_status_spells
 
+_NS_PER_DAY = 86_400_000_000_000
 
-def _end_or_year_end(r, e: pd.DataFrame) -> pd.Series:
-    """DEC date, or 31 March of the collection year for an open episode (blank DEC). NaT when DEC
-    is given but not a valid date."""
-    return e["DEC_date"].where(e["DEC"].notna(), r.year.end)
+
+def _end_or_year_end(r) -> np.ndarray:
+    """Per episode: DEC date, or 31 March of the collection year for an open episode (blank DEC).
+    NaT when DEC is given but not a valid date."""
+    return np.where(text(r, "Episodes", "DEC").given, array(r, "Episodes", "DEC_date"), r.year.end.to_datetime64())
+
+
+def _ls(r):
+    return text(r, "Episodes", "LS")
 
 
 def _spell_longer_than(r, status: str, days: int) -> dict:
@@ -65,17 +72,16 @@ def respite_over_17_days(r):
     """An individual short-term break (LS V3 episode) must not last more than 17 days: flags a V3
     episode whose DEC is more than 17 days after its DECOM. An open V3 episode is measured to 31
     March in a local column only (its DEC stays blank for every other rule: reference defect A4)."""
-    e = r.table("Episodes")
-    days = (_end_or_year_end(r, e) - e["DECOM_date"]).dt.days
-    return {"Episodes": e["LS"].isin(["V3"]) & (days > 17)}
+    gap = _end_or_year_end(r) - array(r, "Episodes", "DECOM_date")
+    return {"Episodes": _ls(r).eq("V3") & ~np.isnat(gap) & (gap.view("int64") // _NS_PER_DAY > 17)}
 
 
 @rule("366")
 def respite_changes_placement(r):
     """Each individual short-term break is its own episode starting care: flags a V3 episode whose
     RNE is given and is not S (a blank RNE is left to rule 143)."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(["V3"]) & not_in(e["RNE"], ["S"])}
+    rne = text(r, "Episodes", "RNE")
+    return {"Episodes": _ls(r).eq("V3") & rne.given & ~rne.eq("S")}
 
 
 @rule("367")
@@ -85,54 +91,53 @@ def respite_over_75_days(r):
     child; when a child's total exceeds 75, every V3 episode of the child counted in it is flagged.
     The collection year is the 12-month period this return can show. V4 episodes (agreements, not
     individual stays) are not counted."""
-    e = r.table("Episodes")
-    v3 = e[e["LS"].isin(["V3"])]
-    start = v3["DECOM_date"].clip(lower=r.year.start)
-    end = _end_or_year_end(r, v3).clip(upper=r.year.end)
-    days = (end - start).dt.days
-    counted = days > 0
-    total = days.where(counted).groupby(v3["CHILD"]).transform("sum")
-    return {"Episodes": v3.index[counted & (total > 75)]}
+    v3 = np.flatnonzero(_ls(r).eq("V3"))
+    decom, end = array(r, "Episodes", "DECOM_date")[v3], _end_or_year_end(r)[v3]
+    start = np.where(decom < r.year.start.to_datetime64(), r.year.start.to_datetime64(), decom)  # NaT stays
+    end = np.where(end > r.year.end.to_datetime64(), r.year.end.to_datetime64(), end)
+    gap = end - start
+    days = gap.view("int64") // _NS_PER_DAY
+    counted = ~np.isnat(gap) & (days > 0)
+    child = children(r).of("Episodes")[v3]
+    known = child >= 0  # a blank CHILD is no child: never totalled
+    total = np.bincount(child[counted & known], weights=days[counted & known], minlength=children(r).count + 1)
+    return {"Episodes": v3[counted & known & (total[child] > 75)]}
 
 
 @rule("378")
 def with_parents_under_section_20(r):
     """A child placed with parents (PLACE P1) cannot be looked after under a single period of
     accommodation under section 20 (LS V2): flags episodes with PLACE P1 and LS V2."""
-    e = r.table("Episodes")
-    return {"Episodes": e["PLACE"].isin(["P1"]) & e["LS"].isin(["V2"])}
+    return {"Episodes": text(r, "Episodes", "PLACE").eq("P1") & _ls(r).eq("V2")}
 
 
 @rule("382")
 def respite_in_temporary_placement(r):
     """A child on short breaks (LS V3 or V4) cannot be in a temporary placement: flags episodes with
     LS V3/V4 and PLACE T0-T4."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(SHORT_BREAKS) & e["PLACE"].isin(TEMPORARY)}
+    return {"Episodes": _ls(r).isin(SHORT_BREAKS) & text(r, "Episodes", "PLACE").isin(TEMPORARY)}
 
 
 @rule("384")
 def respite_in_long_term_fostering(r):
     """A child on short breaks (LS V3 or V4) cannot be in a long-term foster placement: flags
     episodes with LS V3/V4 and PLACE U1 or U4."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(SHORT_BREAKS) & e["PLACE"].isin(("U1", "U4"))}
+    return {"Episodes": _ls(r).isin(SHORT_BREAKS) & text(r, "Episodes", "PLACE").isin(("U1", "U4"))}
 
 
 @rule("214")
 def respite_location_given(r):
     """Placement location is not collected for short breaks: flags episodes with LS V3/V4 that give
     PL_POST or URN."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(SHORT_BREAKS) & (e["PL_POST"].notna() | e["URN"].notna())}
+    return {"Episodes": _ls(r).isin(SHORT_BREAKS) & (text(r, "Episodes", "PL_POST").given | text(r, "Episodes", "URN").given)}
 
 
 @rule("398")
 def respite_distance_fields_given(r):
     """The distance fields are not collected for short breaks: flags episodes with LS V3/V4 that
     give HOME_POST or PL_POST (the postcodes the distance is derived from)."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(SHORT_BREAKS) & (e["HOME_POST"].notna() | e["PL_POST"].notna())}
+    postcode = text(r, "Episodes", "HOME_POST").given | text(r, "Episodes", "PL_POST").given
+    return {"Episodes": _ls(r).isin(SHORT_BREAKS) & postcode}
 
 
 @rule("408")
@@ -140,8 +145,7 @@ def adoption_placement_without_placement_order(r):
     """A child placed for adoption with a placement order (PLACE A5 or A6) must be under a
     placement order: flags A5/A6 episodes whose LS is given and is not E1 (a blank LS is left to
     rule 144)."""
-    e = r.table("Episodes")
-    return {"Episodes": e["PLACE"].isin(("A5", "A6")) & not_in(e["LS"], ["E1"])}
+    return {"Episodes": text(r, "Episodes", "PLACE").isin(("A5", "A6")) & _ls(r).given & ~_ls(r).eq("E1")}
 
 
 @rule("426")
@@ -149,31 +153,30 @@ def both_v3_and_v4(r):
     """A child on short breaks cannot be recorded under both V3 and V4 in the same year: for a child
     with at least one V3 and at least one V4 episode in the return, flags all its V3 and V4
     episodes."""
-    e = r.table("Episodes")
-    has_v3 = e["LS"].isin(["V3"]).groupby(e["CHILD"]).transform("any")
-    has_v4 = e["LS"].isin(["V4"]).groupby(e["CHILD"]).transform("any")
-    return {"Episodes": e["LS"].isin(SHORT_BREAKS) & has_v3 & has_v4}
+    c = children(r)
+    child = c.of("Episodes")
+    known = child >= 0  # a blank CHILD is no child
+    has_v3 = c.mark(child[known & _ls(r).eq("V3")])[child]
+    has_v4 = c.mark(child[known & _ls(r).eq("V4")])[child]
+    return {"Episodes": _ls(r).isin(SHORT_BREAKS) & has_v3 & has_v4}
 
 
 @rule("445")
 def freeing_order_after_2005(r):
     """D1 (freeing order) is not valid for episodes starting after December 2005: flags episodes
     with LS D1 and DECOM after 31/12/2005."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(["D1"]) & (e["DECOM_date"] > pd.Timestamp(2005, 12, 31))}
+    return {"Episodes": _ls(r).eq("D1") & (array(r, "Episodes", "DECOM_date") > np.datetime64("2005-12-31"))}
 
 
 @rule("446")
 def placement_order_before_december_2005(r):
     """E1 (placement order) is not valid for episodes starting before December 2005: flags episodes
     with LS E1 and DECOM before 01/12/2005."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(["E1"]) & (e["DECOM_date"] < pd.Timestamp(2005, 12, 1))}
+    return {"Episodes": _ls(r).eq("E1") & (array(r, "Episodes", "DECOM_date") < np.datetime64("2005-12-01"))}
 
 
 @rule("451")
 def still_freed_for_adoption(r):
     """Freeing orders could not be applied for since 30 December 2005, so no child can still be
     freed for adoption: flags open episodes (DEC and REC both blank) with LS D1."""
-    e = r.table("Episodes")
-    return {"Episodes": e["LS"].isin(["D1"]) & e["DEC"].isna() & e["REC"].isna()}
+    return {"Episodes": _ls(r).eq("D1") & text(r, "Episodes", "DEC").blank & text(r, "Episodes", "REC").blank}
