@@ -14,7 +14,7 @@ import pandas as pd
 
 from rules.cin import rule
 from validator.derive.cin_activity import (ASSESSMENT_KEY, EPISODE_KEY, count_in_group, equals, in_keys, last_day,
-                                           rows_of_keys, starts_inside_another)
+                                           rows_of_keys, starts_inside_another, valid_code)
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -86,7 +86,7 @@ def closed_after_assessment_without_assessment(r):
     """A CINdetails with ReasonForClosure RC8 or RC9 (case closed after assessment) should have at
     least one Assessments group in the same episode. Flags the CINdetails row."""
     e = r.table("CINdetails")
-    closed_after = equals(e["ReasonForClosure"], "RC8", "RC9")
+    closed_after = equals(r, "CINdetails", "ReasonForClosure", "RC8", "RC9")
     return {"CINdetails": closed_after & ~in_keys(e, r.table("Assessments"), EPISODE_KEY)}
 
 
@@ -116,7 +116,7 @@ def completed_assessment_without_factors(r):
     a = r.table("Assessments")
     f = r.table("AssessmentFactors")
     in_scope = (a["AssessmentAuthorisationDate_date"] >= r.year.start).fillna(False).astype(bool)
-    invalid = ~equals(f["AssessmentFactors"], *r.codes("AssessmentFactors"))
+    invalid = ~valid_code(r, "AssessmentFactors", "AssessmentFactors")
     bad_factors = invalid & _factors_of(r, in_scope)
     has_factor = rows_of_keys(a, f, f["AssessmentFactors"].notna(), ASSESSMENT_KEY)
     bad = in_scope & (~has_factor | rows_of_keys(a, f, bad_factors, ASSESSMENT_KEY))
@@ -131,7 +131,7 @@ def factor_21_with_others(r):
     f = r.table("AssessmentFactors")
     code = f["AssessmentFactors"]
     given = code.notna()
-    is_21 = equals(code, "21")
+    is_21 = equals(r, "AssessmentFactors", "AssessmentFactors", "21")
     has_21 = count_in_group(f, ASSESSMENT_KEY, is_21) > 0
     has_other = count_in_group(f, ASSESSMENT_KEY, given & ~is_21) > 0
     return {"AssessmentFactors": given & has_21 & has_other}
@@ -156,8 +156,8 @@ def only_assessment_no_factors_not_closed_rc8_rc9(r):
     f = r.table("AssessmentFactors")
     e = r.table("CINdetails")
     only = count_in_group(a, EPISODE_KEY) == 1
-    factor_21 = equals(f["AssessmentFactors"], "21") & rows_of_keys(f, a, only, ASSESSMENT_KEY)
-    wrong_reason = ~equals(e["ReasonForClosure"], "RC8", "RC9")
+    factor_21 = equals(r, "AssessmentFactors", "AssessmentFactors", "21") & rows_of_keys(f, a, only, ASSESSMENT_KEY)
+    wrong_reason = ~equals(r, "CINdetails", "ReasonForClosure", "RC8", "RC9")
     bad_episode = wrong_reason & rows_of_keys(e, f, factor_21, EPISODE_KEY)
     return {"CINdetails": bad_episode,
             "AssessmentFactors": factor_21 & rows_of_keys(f, e, bad_episode, EPISODE_KEY)}
@@ -168,13 +168,11 @@ def factor_18a(r):
     """From 2024/25 the factor code "18A" (physical abuse, not split by who) is queried: flags each
     AssessmentFactors row of "18A" ("18B" or "18C" should be used). (The reference compares a list
     with a string and never fires on XML.)"""
-    f = r.table("AssessmentFactors")
-    return {"AssessmentFactors": equals(f["AssessmentFactors"], "18A")}
+    return {"AssessmentFactors": equals(r, "AssessmentFactors", "AssessmentFactors", "18A")}
 
 
 @rule("8950Q")
 def factor_19a(r):
     """From 2024/25 the factor code "19A" (sexual abuse, not split by who) is queried: flags each
     AssessmentFactors row of "19A" ("19B" or "19C" should be used)."""
-    f = r.table("AssessmentFactors")
-    return {"AssessmentFactors": equals(f["AssessmentFactors"], "19A")}
+    return {"AssessmentFactors": equals(r, "AssessmentFactors", "AssessmentFactors", "19A")}

@@ -5,28 +5,25 @@ import pandas as pd
 
 from rules.cin import rule
 from validator.derive.cin import la_child_id_chars
-from validator.derive.cin_activity import equals
+from validator.derive.cin_activity import equals, valid_code
 
 
 @rule("4180", years="-2023/24", fields=("GenderCurrent",))
 def gender_missing(r):
     """Up to 2023/24: GenderCurrent must be present and one of 0, 1, 2, 9."""
-    c = r.table("ChildIdentifiers")
-    return {"ChildIdentifiers": ~equals(c["GenderCurrent"], *r.codes("GenderCurrent"))}
+    return {"ChildIdentifiers": ~valid_code(r, "ChildIdentifiers", "GenderCurrent")}
 
 
 @rule("4180", years="2024/25-")
 def sex_missing_or_invalid(r):
     """From 2024/25: Sex must be present and equal M, F or U (upper case)."""
-    c = r.table("ChildIdentifiers")
-    return {"ChildIdentifiers": ~equals(c["Sex"], *r.codes("Sex"))}
+    return {"ChildIdentifiers": ~valid_code(r, "ChildIdentifiers", "Sex")}
 
 
 @rule("4220")
 def ethnicity_missing_or_invalid(r):
     """ChildCharacteristics.Ethnicity must be present and a valid ethnicity code."""
-    c = r.table("ChildCharacteristics")
-    return {"ChildCharacteristics": ~equals(c["Ethnicity"], *r.codes("Ethnicity"))}
+    return {"ChildCharacteristics": ~valid_code(r, "ChildCharacteristics", "Ethnicity")}
 
 
 @rule("8500")
@@ -126,7 +123,7 @@ def unborn_gender_not_0(r):
     """Up to 2023/24: an unborn child (ExpectedPersonBirthDate given, PersonBirthDate blank) must
     have GenderCurrent equal to 0. A blank GenderCurrent is flagged too."""
     c = r.table("ChildIdentifiers")
-    return {"ChildIdentifiers": _unborn(c) & ~equals(c["GenderCurrent"], "0")}
+    return {"ChildIdentifiers": _unborn(c) & ~equals(r, "ChildIdentifiers", "GenderCurrent", "0")}
 
 
 @rule("8750", years="2024/25-")
@@ -135,4 +132,4 @@ def unborn_sex_not_u(r):
     have Sex equal to U (upper case, as DfE's code; DfE's logic text still quotes the old '0').
     A blank Sex is flagged too."""
     c = r.table("ChildIdentifiers")
-    return {"ChildIdentifiers": _unborn(c) & ~equals(c["Sex"], "U")}
+    return {"ChildIdentifiers": _unborn(c) & ~equals(r, "ChildIdentifiers", "Sex", "U")}

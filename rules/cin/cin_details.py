@@ -17,7 +17,8 @@ import pandas as pd
 from rules.cin import rule
 from validator.calendar import minus_working_days
 from validator.derive.cin import episode_flags
-from validator.derive.cin_activity import CHILD_KEY, count_in_group, equals, last_day, starts_inside_another, with_child
+from validator.derive.cin_activity import (CHILD_KEY, count_in_group, equals, last_day, starts_inside_another,
+                                           valid_code, with_child)
 
 REFERRAL_SOURCE_FROM = pd.Timestamp("2013-04-01")  # rule 8866
 
@@ -72,16 +73,16 @@ def reason_for_closure_invalid(r):
     """ReasonForClosure, where present, must be a valid reason-for-closure code (RC1-RC9, upper
     case). A blank reason is left to 8805."""
     e = r.table("CINdetails")
-    reason = e["ReasonForClosure"]
-    return {"CINdetails": reason.notna() & ~equals(reason, *r.codes("ReasonForClosure"))}
+    valid = valid_code(r, "CINdetails", "ReasonForClosure")
+    return {"CINdetails": e["ReasonForClosure"].notna() & ~valid}
 
 
 @rule("8650")
 def primary_need_invalid(r):
     """PrimaryNeedCode, where present, must be a valid primary need code (N0-N9)."""
     e = r.table("CINdetails")
-    need = e["PrimaryNeedCode"]
-    return {"CINdetails": need.notna() & ~equals(need, *r.codes("PrimaryNeedCode"))}
+    valid = valid_code(r, "CINdetails", "PrimaryNeedCode")
+    return {"CINdetails": e["PrimaryNeedCode"].notna() & ~valid}
 
 
 @rule("8866")
@@ -90,7 +91,7 @@ def referral_source_missing_or_invalid(r):
     code. Episodes with a blank or invalid referral date are not evaluated."""
     e = r.table("CINdetails")
     recent = (e["CINreferralDate_date"] >= REFERRAL_SOURCE_FROM).fillna(False).astype(bool)
-    return {"CINdetails": recent & ~equals(e["ReferralSource"], *r.codes("ReferralSource"))}
+    return {"CINdetails": recent & ~valid_code(r, "CINdetails", "ReferralSource")}
 
 
 # --- Referral and closure dates -------------------------------------------------------------------
@@ -187,7 +188,7 @@ def died_without_death_date(r):
     flags the RC2 episode and the child's ChildIdentifiers row when the death date is blank or not
     a valid date (DfE: "a valid PersonDeathDate must be present")."""
     e = with_child(r, "CINdetails", "PersonDeathDate_date")
-    bad = equals(e["ReasonForClosure"], "RC2") & e["PersonDeathDate_date"].isna()
+    bad = equals(r, "CINdetails", "ReasonForClosure", "RC2") & e["PersonDeathDate_date"].isna()
     return {"CINdetails": bad, "ChildIdentifiers": _children_of(r, e, bad)}
 
 
@@ -226,7 +227,7 @@ def _upn_expected(r, born_by, accepted_reasons):
     `born_by` that have no UPN and no UPNunknown among `accepted_reasons`."""
     c = r.table("ChildIdentifiers")
     in_scope = c["ChildSeq"].isin(_further_action_children(r)) & born_by(c["PersonBirthDate_date"])
-    explained = c["UPN"].notna() | equals(c["UPNunknown"], *accepted_reasons)
+    explained = c["UPN"].notna() | equals(r, "ChildIdentifiers", "UPNunknown", *accepted_reasons)
     return {"ChildIdentifiers": in_scope & ~explained}
 
 
@@ -261,7 +262,7 @@ def un7_but_further_action(r):
     ReferralNFA is not true/1 (false, 0, blank or invalid). A child with no CINdetails is left to 8590."""
     c = r.table("ChildIdentifiers")
     e = r.table("CINdetails")
-    un7 = c.loc[equals(c["UPNunknown"], "UN7"), "ChildSeq"]
+    un7 = c.loc[equals(r, "ChildIdentifiers", "UPNunknown", "UN7"), "ChildSeq"]
     bad = e["ChildSeq"].isin(un7) & ~episode_flags(r)["nfa_true"]
     return {"CINdetails": bad, "ChildIdentifiers": _children_of(r, e, bad)}
 
@@ -278,7 +279,7 @@ def disability_missing_or_invalid(r):
     c = r.table("ChildIdentifiers")
     d = r.table("Disabilities")
     in_scope = c["PersonBirthDate"].notna() & c["ChildSeq"].isin(_further_action_children(r))
-    invalid = ~equals(d["Disability"], *r.codes("Disability"))
+    invalid = ~valid_code(r, "Disabilities", "Disability")
     child_bad = ~c["ChildSeq"].isin(d["ChildSeq"]) | c["ChildSeq"].isin(d.loc[invalid, "ChildSeq"])
     return {"ChildIdentifiers": in_scope & child_bad,
             "Disabilities": invalid & d["ChildSeq"].isin(c.loc[in_scope, "ChildSeq"])}
@@ -290,7 +291,7 @@ def disability_none_and_others(r):
     Disabilities row of such a child (NONE and the others) is flagged."""
     d = r.table("Disabilities")
     code = d["Disability"]
-    is_none = equals(code, "NONE")
+    is_none = equals(r, "Disabilities", "Disability", "NONE")
     other = code.notna() & ~is_none
     has_none = count_in_group(d, CHILD_KEY, is_none) > 0
     has_other = count_in_group(d, CHILD_KEY, other) > 0

@@ -91,7 +91,7 @@ def activity_on_closed_after_assessment(r):
     Section47, no ChildProtectionPlans, no DateOfInitialCPC on the CINdetails and no CINplanDates.
     Flags the CINdetails row and each such Section47, ChildProtectionPlans and CINplanDates row."""
     e = r.table("CINdetails")
-    rc = equals(e["ReasonForClosure"], "RC8", "RC9")
+    rc = equals(r, "CINdetails", "ReasonForClosure", "RC8", "RC9")
     found = {name: _in_episodes(r, name, rc) for name in ("Section47", "ChildProtectionPlans", "CINplanDates")}
     out = {name: flags for name, (_, flags) in found.items()}
     out["CINdetails"] = rc & (e["DateOfInitialCPC"].notna() | _episodes_of(r, found))

@@ -49,7 +49,7 @@ def many_without_gender(r):
     ExpectedPersonBirthDate (unborn children excluded), divided by all child records, should be at
     most 0.02. Exactly 2% passes; more is reported. No children: nothing reported."""
     c = r.table("ChildIdentifiers")
-    no_gender = c["GenderCurrent"].isna() | equals(c["GenderCurrent"], "0")
+    no_gender = c["GenderCurrent"].isna() | equals(r, "ChildIdentifiers", "GenderCurrent", "0")
     return {RETURN_LEVEL: _share_above(no_gender & c["ExpectedPersonBirthDate"].isna(), 0.02)}
 
 
@@ -59,7 +59,7 @@ def many_without_sex(r):
     ExpectedPersonBirthDate (unborn children excluded), divided by all child records, should be at
     most 0.02. Exactly 2% passes; more is reported. No children: nothing reported."""
     c = r.table("ChildIdentifiers")
-    no_sex = c["Sex"].isna() | equals(c["Sex"], "U")
+    no_sex = c["Sex"].isna() | equals(r, "ChildIdentifiers", "Sex", "U")
     return {RETURN_LEVEL: _share_above(no_sex & c["ExpectedPersonBirthDate"].isna(), 0.02)}
 
 

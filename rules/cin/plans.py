@@ -17,8 +17,8 @@ import pandas as pd
 from rules.cin import rule
 from validator.derive import invalid_date
 from validator.derive.cin import episode_flags
-from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, equals, in_keys,
-                                           last_day, points_in_periods, rows_of_keys, starts_inside_another,
+from validator.derive.cin_activity import (CHILD_KEY, EPISODE_KEY, PLAN_KEY, count_in_group, in_keys, last_day,
+                                           points_in_periods, rows_of_keys, starts_inside_another, valid_code,
                                            with_child, with_parent)
 
 
@@ -79,16 +79,14 @@ def plan_starts_and_ends_same_day(r):
 def initial_category_missing_or_invalid(r):
     """InitialCategoryOfAbuse must be present and a valid category of abuse code (NEG, PHY, SAB,
     EMO, MUL; case as DfE writes them)."""
-    p = r.table("ChildProtectionPlans")
-    return {"ChildProtectionPlans": ~equals(p["InitialCategoryOfAbuse"], *r.codes("InitialCategoryOfAbuse"))}
+    return {"ChildProtectionPlans": ~valid_code(r, "ChildProtectionPlans", "InitialCategoryOfAbuse")}
 
 
 @rule("8910")
 def latest_category_missing_or_invalid(r):
     """LatestCategoryOfAbuse must be present and a valid category of abuse code (NEG, PHY, SAB,
     EMO, MUL; case as DfE writes them)."""
-    p = r.table("ChildProtectionPlans")
-    return {"ChildProtectionPlans": ~equals(p["LatestCategoryOfAbuse"], *r.codes("LatestCategoryOfAbuse"))}
+    return {"ChildProtectionPlans": ~valid_code(r, "ChildProtectionPlans", "LatestCategoryOfAbuse")}
 
 
 @rule("8930")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.extensions import take
 
-from validator.derive import Text, cached
+from validator.derive import cached, text
 from validator.derive.cin import EPISODE_KEY
 
 CHILD_KEY = ["ChildSeq"]
@@ -26,10 +26,17 @@ ASSESSMENT_KEY = EPISODE_KEY + ["AssessmentID"]
 PLAN_KEY = EPISODE_KEY + ["CPPID"]
 
 
-def equals(values: pd.Series, *codes: str) -> pd.Series:
-    """Text equal to one of `codes` (exactly as written); blank is False. Decided once per distinct
-    value (`Text`): pandas' isin on a text column with blanks is several times slower."""
-    return pd.Series(Text.of(values).isin(codes), index=values.index)
+def equals(r, table: str, column: str, *codes: str) -> pd.Series:
+    """Rows of `table` whose text in `column` is one of `codes` (exactly as written); blank is
+    False. Read through the run's `text` of the column: factorised once, each distinct value tested
+    once (pandas' isin on a text column is several times slower)."""
+    return pd.Series(text(r, table, column).isin(codes), index=r.table(table).index)
+
+
+def valid_code(r, table: str, column: str) -> pd.Series:
+    """Rows of `table` whose `column` is one of DfE's codes for it in the year (`r.codes(column)`);
+    blank is False."""
+    return equals(r, table, column, *r.codes(column))
 
 
 def key_codes(frames: list[pd.DataFrame], keys: list[str]) -> list[np.ndarray]:
@@ -150,6 +157,6 @@ def starts_inside_another(t: pd.DataFrame, start: pd.Series, last: pd.Series, on
     return starting | ongoing
 
 
-__all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "equals", "key_codes", "in_keys", "parent_rows",
-           "with_parent", "with_episode", "with_child", "rows_of_keys", "count_in_group", "last_day",
+__all__ = ["CHILD_KEY", "EPISODE_KEY", "ASSESSMENT_KEY", "PLAN_KEY", "equals", "valid_code", "key_codes", "in_keys",
+           "parent_rows", "with_parent", "with_episode", "with_child", "rows_of_keys", "count_in_group", "last_day",
            "points_in_periods", "starts_inside_another"]
