@@ -14,14 +14,14 @@ drill down. Definitions live in ssda903.py / cin.py (measures) and validator/der
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from reports.preview import publish
 from validator.derive import Text
-from validator.derive.preview import ChildCodes, display_order, distinct
+from validator.derive.preview import ChildCodes, distinct
 from validator.model import LAST
 
 NOT_KNOWN = "Not known"
@@ -133,33 +133,13 @@ class Preview:
 # ------------------------------------------------------------------ helpers used by the return modules
 
 
-def _id_codes(values) -> tuple[np.ndarray, np.ndarray]:
-    """Child ids as (codes, names): `names` are the distinct ids in display order
-    (validator.derive.preview.display_order) and each id's code is its position there, -1 when blank.
-    ChildCodes (validator.derive.preview) already are that."""
-    if isinstance(values, ChildCodes):
-        return values.codes, values.names
-    arr = values.to_numpy(dtype=object) if hasattr(values, "to_numpy") else np.asarray(list(values), dtype=object)
-    codes, uniques = pd.factorize(arr)  # blank -> -1
-    names = display_order(uniques)
-    rank = names.get_indexer(np.asarray(uniques, dtype=object).astype(str))
-    return np.where(codes >= 0, rank[codes], -1), names.to_numpy()
-
-
-def ids(values) -> list[str]:
-    """Sorted distinct child ids as text (blank ids left out): shorter ids first, so numeric ids read
-    in numeric order. The ids are already cleaned by ingest (trimmed, blank -> <NA>)."""
-    codes, names = _id_codes(values)
-    return names[distinct(codes[codes >= 0])].tolist()
-
-
-def breakdown(tid: str, title: str, group: str, values, children, *, unit: str = "children",
+def breakdown(tid: str, title: str, group: str, values, children: ChildCodes, *, unit: str = "children",
               order: list[str] | None = None, labels: dict | None = None, dimension: str = "", note: str = "",
               count_rows: bool = False, total: bool = True) -> PreviewTable:
     """A table of rows by their category `values` (text, a `Text` or `labelled` codes; blank -> "Not
-    known"), each row of child `children` (ids or ChildCodes, aligned with `values`): per category the
-    number of distinct children (or of rows with `count_rows`) and the ids behind it. `order` fixes the
-    order of the categories shown first (each shown even when 0); `labels` maps a category to its label."""
+    known"), each row of the child in `children` (aligned with `values`): per category the number of
+    distinct children (or of rows with `count_rows`) and the ids behind it. `order` fixes the order of
+    the categories shown first (each shown even when 0); `labels` maps a category to its label."""
     # categories and ids as integer codes; the distinct (category, id) pairs, sorted by category then by
     # the id's display order, split into one list per category
     if isinstance(values, Text):  # a text column's rows, factorised already
@@ -173,7 +153,7 @@ def breakdown(tid: str, title: str, group: str, values, children, *, unit: str =
     cat_values = list(dict.fromkeys(text))  # values with the same text are one category
     where = {c: j for j, c in enumerate(cat_values)}
     cats = np.array([where[t] for t in text], dtype=np.int64)[codes]
-    kid, names = _id_codes(children)
+    kid, names = children.codes, children.names
     k, n = len(cat_values), max(len(names), 1)
     known = kid >= 0
     pairs = distinct(cats[known] * n + kid[known])
@@ -344,23 +324,21 @@ def preview_of(r) -> Preview:
 
 
 def masked(p: Preview, masker) -> Preview:
-    """A copy of the preview with every child id replaced by its pseudonym."""
+    """A copy of the preview with every child id replaced by its pseudonym (worked out once per child)."""
     if masker is None:
         return p
-    import copy
+    cells = [c for t in p.tables for c in t.rows + ([t.total] if t.total else [])]
+    kids = {k for x in [*p.measures, *cells, *p.warnings] for k in x.children}
+    alias = {k: masker.pseudonym(k) for k in kids}
 
-    q = copy.deepcopy(p)
-    ps = masker.pseudonym
-    for m in q.measures:
-        m.children = [ps(c) for c in m.children]
-    for t in q.tables:
-        for c in t.rows + ([t.total] if t.total else []):
-            c.children = [ps(x) for x in c.children]
-    for w in q.warnings:
-        w.children = [ps(x) for x in w.children]
-    return q
+    def mask(x):
+        return replace(x, children=[alias[k] for k in x.children])
+
+    return replace(p, measures=[mask(m) for m in p.measures], warnings=[mask(w) for w in p.warnings], notes=list(p.notes),
+                   tables=[replace(t, rows=[mask(c) for c in t.rows], total=None if t.total is None else mask(t.total))
+                           for t in p.tables])
 
 
 __all__ = ["Measure", "Cell", "PreviewTable", "Preview", "compute", "configure", "preview_of", "masked",
-           "parse_thresholds", "breakdown", "ids", "labelled", "flag_labels", "band_codes", "bands", "age_band",
+           "parse_thresholds", "breakdown", "labelled", "flag_labels", "band_codes", "bands", "age_band",
            "NOT_KNOWN", "DEFAULT_THRESHOLDS"]

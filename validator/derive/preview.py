@@ -111,15 +111,6 @@ def days(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 # ====================================================================== children
 
 
-def display_order(values) -> pd.Index:
-    """The distinct ids among `values` as text (blank left out) in the order the preview lists children:
-    shorter ids first, then by text, so numeric ids read in numeric order."""
-    u = pd.unique(np.asarray(values, dtype=object))
-    u = u[~pd.isna(u)].astype(str)
-    u = u[u != ""]
-    return pd.Index(u[np.lexsort((u, np.char.str_len(u)))], dtype=object)
-
-
 @dataclass(frozen=True)
 class ChildCodes:
     """Children as `codes` into `names` (the child ids in display order); -1 where blank."""
@@ -151,6 +142,7 @@ def _children(r) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """The child codes of each table's rows and the child ids by code (display order), once per run."""
     def compute():
         numbers, ids = _numbers(r)
+        # display order: shorter ids first, then by text, so numeric ids read in numeric order
         text = ids.astype(str)
         order = np.lexsort((text, np.char.str_len(text)))
         order = order[text[order] != ""]  # a blank id is no child (ingest leaves none)
@@ -163,7 +155,7 @@ def _children(r) -> tuple[dict[str, np.ndarray], np.ndarray]:
 
 def child_ids(r) -> np.ndarray:
     """Every child id (CHILD, or LAchildID for CIN) in the return's tables, this year's and last
-    year's, in display order (display_order): a child's code is its position here."""
+    year's, in the order the preview lists children: a child's code is its position here."""
     return _children(r)[1]
 
 
