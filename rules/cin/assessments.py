@@ -13,8 +13,9 @@ Conventions of this module:
 import pandas as pd
 
 from rules.cin import rule
-from validator.derive.cin_activity import (ASSESSMENT_KEY, EPISODE_KEY, count_in_group, equals, in_keys, last_day,
-                                           rows_of_keys, starts_inside_another, valid_code)
+from validator.derive import text
+from validator.derive.cin_activity import (ASSESSMENT_KEY, EPISODE_KEY, count_in_group, equals, in_keys, key_codes,
+                                           last_day, rows_of_keys, starts_inside_another, valid_code)
 
 
 # --- shared helpers -------------------------------------------------------------------------------
@@ -142,8 +143,9 @@ def factor_repeated(r):
     """No AssessmentFactors code may appear more than once on one assessment (ChildSeq,
     CINdetailsID, AssessmentID): every row of a repeated code is flagged. Blank rows not compared."""
     f = r.table("AssessmentFactors")
-    dup = f.duplicated(ASSESSMENT_KEY + ["AssessmentFactors"], keep=False)
-    return {"AssessmentFactors": f["AssessmentFactors"].notna() & dup}
+    factor = text(r, "AssessmentFactors", "AssessmentFactors")  # codes equal exactly where the text is
+    pairs = pd.DataFrame({"assessment": key_codes([f], ASSESSMENT_KEY)[0], "factor": factor.codes})
+    return {"AssessmentFactors": pd.Series(factor.given & pairs.duplicated(keep=False).to_numpy(), index=f.index)}
 
 
 @rule("8873Q")
