@@ -79,20 +79,23 @@ class _CompiledTemplates(FileSystemBytecodeCache):
 
 
 @cache
-def _environment(compiled: Path) -> Environment:
+def _environment(compiled: Path | None) -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                      bytecode_cache=_CompiledTemplates(str(compiled)))
+                      bytecode_cache=_CompiledTemplates(str(compiled)) if compiled else None)
     env.filters["anchor"] = lambda value, kind: anchor(kind, value)  # {{ code|anchor('rule') }}
     env.globals["num"] = num
     return env
 
 
-def template_cache_dir() -> Path:
+def template_cache_dir() -> Path | None:
     """Beside the postcode copies (validator.reference.postcodes.cache_dir), one folder per Jinja
-    version (its compiled code is only meant for itself)."""
+    version (its compiled code is only meant for itself); None when there is no home folder."""
     from validator.reference.postcodes import cache_dir
 
-    return cache_dir().parent / f"templates-jinja{jinja2.__version__}"
+    try:
+        return cache_dir().parent / f"templates-jinja{jinja2.__version__}"
+    except RuntimeError:  # Path.home(): no HOME and no password entry (some containers)
+        return None
 
 
 def _texts(values: np.ndarray, text) -> np.ndarray:

@@ -5,6 +5,7 @@ file holding exactly findings_json, one finding per line."""
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
@@ -98,3 +99,14 @@ def test_an_unwritable_or_damaged_cache_only_costs_the_compile(cache, monkeypatc
         f.write_bytes(f.read_bytes()[:40])  # truncated mid-way
     html._environment.cache_clear()
     assert _page() == page
+
+
+def test_without_a_home_folder_the_templates_are_compiled_each_run(cache, monkeypatch):
+    def no_home(cls):
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("RETURNCHECK_CACHE")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(Path, "home", classmethod(no_home))
+    assert html.template_cache_dir() is None
+    assert "not ready to submit" in _page()
