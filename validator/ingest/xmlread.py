@@ -21,14 +21,20 @@ from validator.ingest.raw import RawTable, ReadResult
 from validator.spec import spec
 
 
-_LOCAL: dict = {}  # tag -> local name; a file has few distinct tags and this is called per element
+class _LocalNames(dict):
+    """tag -> local name ('{uri}Child' -> 'Child'; '' for a comment or entity). Looked up for every
+    element: a dict lookup costs less than a call, and a file has few distinct tags."""
+
+    def __missing__(self, tag) -> str:
+        self[tag] = name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        return name
+
+
+_LOCAL = _LocalNames()
 
 
 def _local(tag) -> str:
-    name = _LOCAL.get(tag)
-    if name is None:
-        name = _LOCAL[tag] = tag.rpartition("}")[2] if isinstance(tag, str) else ""
-    return name
+    return _LOCAL[tag]
 
 
 def _text(el) -> str:
@@ -147,12 +153,24 @@ _903_TABLES = ["Header", "Episodes", "Reviews", "UASC", "OC2", "OC3", "AD1", "Pl
                "PrevPerm", "Missing"]
 
 
-def _leaves(el) -> dict[str, str]:
-    return {_local(c.tag): _text(c) for c in el if len(c) == 0 and _local(c.tag)}
+class _Texts(dict):
+    """One str object per distinct text of a file. A return repeats its dates and codes thousands
+    of times: holding one copy of each keeps memory small and the passes over the columns fast."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = text
+        return text
+
+
+def _leaves(el, texts: _Texts) -> dict[str, str]:
+    """{local name: text} of the elements inside `el` that hold no element (the last one wins)."""
+    local = _LOCAL
+    return {local[c.tag]: texts[c.text or ""] for c in el if not len(c)}
 
 
 def read_903_xml(data: bytes, path: Path) -> ReadResult:
     rows = _Rows()
+    texts = _Texts()
     for child, n in _iter(data, path, ("CHILD",)):
         base = f"/EXPSSDA903/CHILD[{n}]"
         header = None
@@ -163,7 +181,7 @@ def read_903_xml(data: bytes, path: Path) -> ReadResult:
                 header = el
             elif name == "EPISODE":
                 episodes.append(el)
-        h = _leaves(header) if header is not None else {}
+        h = _leaves(header, texts) if header is not None else {}
         cid = h.get("CHILDID", "")
         hline = header.sourceline if header is not None else child.sourceline
         hpath = base + "/HEADER"
@@ -186,10 +204,10 @@ def read_903_xml(data: bytes, path: Path) -> ReadResult:
                 if table is None:
                     continue
                 counts[block] += 1
-                rows.add(table, {"CHILD": cid, "DOB": h.get("DOB", ""), **_leaves(el)},
+                rows.add(table, {"CHILD": cid, "DOB": h.get("DOB", ""), **_leaves(el, texts)},
                          el.sourceline, f"{hpath}/{block}[{counts[block]}]")
         for i, ep in enumerate(episodes, 1):
-            e = _leaves(ep)
+            e = _leaves(ep, texts)
             e["PLACE"] = e.pop("PL", "")
             rows.add("Episodes", {"CHILD": cid, **e}, ep.sourceline, f"{base}/EPISODE[{i}]")
     return ReadResult(ret="ssda903", tables=rows.tables("ssda903", path, _903_TABLES))
@@ -200,6 +218,29 @@ def read_903_xml(data: bytes, path: Path) -> ReadResult:
 _CIN_TABLES = ["Header", "ChildIdentifiers", "ChildCharacteristics", "Disabilities", "CINdetails", "Assessments",
                "AssessmentFactors", "CINplanDates", "Section47", "ChildProtectionPlans", "Reviews",
                "PreProceedings"]
+
+# The columns the reader generates for each CIN table, in the order it writes them: the child's id
+# and the positions of the record and its parents (ChildSeq: the <Child> in the file; CINdetailsID,
+# AssessmentID, CPPID: the block among its kind within its parent, from 1). The other columns are
+# the record's own elements, or for the three one-value tables the record element's text.
+_CIN_KEYS = {
+    "ChildIdentifiers": ("LAchildID", "ChildSeq"),
+    "ChildCharacteristics": ("LAchildID", "ChildSeq"),
+    "Disabilities": ("LAchildID", "ChildSeq"),
+    "CINdetails": ("LAchildID", "ChildSeq", "CINdetailsID"),
+    "Assessments": ("LAchildID", "ChildSeq", "CINdetailsID", "AssessmentID"),
+    "AssessmentFactors": ("LAchildID", "ChildSeq", "CINdetailsID", "AssessmentID"),
+    "CINplanDates": ("LAchildID", "ChildSeq", "CINdetailsID"),
+    "Section47": ("LAchildID", "ChildSeq", "CINdetailsID"),
+    "ChildProtectionPlans": ("LAchildID", "ChildSeq", "CINdetailsID", "CPPID"),
+    "Reviews": ("LAchildID", "ChildSeq", "CINdetailsID", "CPPID"),
+    "PreProceedings": ("LAchildID", "ChildSeq", "CINdetailsID"),
+}
+_CIN_INT_KEYS = {"ChildSeq", "CINdetailsID", "AssessmentID", "CPPID"}
+# CINdetails sub-blocks: element -> table (one row per element).
+_CIN_BLOCKS = {"Assessments": "Assessments", "CINPlanDates": "CINplanDates", "Section47": "Section47",
+               "ChildProtectionPlans": "ChildProtectionPlans", "PreProceedingsandFGDM": "PreProceedings"}
+_CIN_BLOCK_TAGS = [f"{{*}}{name}" for name in _CIN_BLOCKS]
 
 
 def _cin_header(el) -> dict[str, str]:
@@ -212,82 +253,111 @@ def _cin_header(el) -> dict[str, str]:
     return out
 
 
-def read_cin_xml(data: bytes, path: Path) -> ReadResult:
-    rows = _Rows()
-    header: dict[str, str] = {}
-    line = 0
-    # One pass for the header and the children (the header used to be read by a second parse).
-    for child, n in _iter(data, path, ("Header", "Child")):
-        if _local(child.tag) == "Header":
-            if n == 1:
-                header, line = _cin_header(child), child.sourceline or 0
-            continue
+class _CinTables:
+    """The rows of each CIN table as they are read: a tuple per row of (line, XML path, generated
+    keys as in _CIN_KEYS, then the table's other columns in spec order; '' for an absent element).
+    Turned into columns once, at the end: no dict per row."""
+
+    def __init__(self):
+        s = spec("cin")
+        self.columns = {name: [c.name for c in s.table_columns(name, fmt="xml")] for name in _CIN_KEYS}
+        for cols in self.columns.values():
+            cols.insert(1, "ChildSeq")  # generated: the child's position in the file (see typing.KEY_COLUMNS)
+        self.values = {name: [c for c in cols if c not in _CIN_KEYS[name]] for name, cols in self.columns.items()}
+        self.blanks = {name: [""] * len(cols) for name, cols in self.values.items()}
+        self.rows: dict[str, list[tuple]] = {name: [] for name in _CIN_KEYS}
+        self.texts = _Texts()
+
+    def _get(self, table: str, leaves: dict[str, str]):
+        """The table's other columns from the record's elements, in order."""
+        return map(leaves.get, self.values[table], self.blanks[table])
+
+    def add_child(self, child, n: int) -> None:
+        """The rows of the n-th <Child>. Elements inside blocks are picked by name in libxml2
+        (iterchildren with a tag), sparing a Python step for each element skipped."""
+        rows, texts = self.rows, self.texts
         base = f"/Message/Children/Child[{n}]"
         ids_el = chars_el = None
-        cin_blocks = []
-        for el in child:
-            name = _local(el.tag)
-            if name == "ChildIdentifiers":
+        details = []
+        for el in child:  # the last ChildIdentifiers and ChildCharacteristics count, every CINdetails
+            name = _LOCAL[el.tag]
+            if name == "CINdetails":
+                details.append(el)
+            elif name == "ChildIdentifiers":
                 ids_el = el
             elif name == "ChildCharacteristics":
                 chars_el = el
-            elif name == "CINdetails":
-                cin_blocks.append(el)
-        ids = _leaves(ids_el) if ids_el is not None else {}
+        ids = _leaves(ids_el, texts) if ids_el is not None else {}
         cid = ids.get("LAchildID", "")
-        seq = {"ChildSeq": n}
-        rows.add("ChildIdentifiers", {**ids, "LAchildID": cid, **seq},
-                 (ids_el if ids_el is not None else child).sourceline, base + "/ChildIdentifiers")
-        chars = _leaves(chars_el) if chars_el is not None else {}
-        cline = (chars_el if chars_el is not None else child).sourceline
-        rows.add("ChildCharacteristics", {"LAchildID": cid, **seq, "Ethnicity": chars.get("Ethnicity", "")},
-                 cline, base + "/ChildCharacteristics")
+        rows["ChildIdentifiers"].append((child.sourceline if ids_el is None else ids_el.sourceline,
+                                         base + "/ChildIdentifiers", cid, n, *self._get("ChildIdentifiers", ids)))
+        chars = _leaves(chars_el, texts) if chars_el is not None else {}
+        rows["ChildCharacteristics"].append((child.sourceline if chars_el is None else chars_el.sourceline,
+                                             base + "/ChildCharacteristics", cid, n, chars.get("Ethnicity", "")))
         if chars_el is not None:
-            for dis_block in (e for e in chars_el if _local(e.tag) == "Disabilities"):
-                for k, d in enumerate((e for e in dis_block if _local(e.tag) == "Disability"), 1):
-                    rows.add("Disabilities", {"LAchildID": cid, **seq, "Disability": _text(d)}, d.sourceline,
-                             f"{base}/ChildCharacteristics/Disabilities/Disability[{k}]")
-        for ci, block in enumerate(cin_blocks, 1):
-            _cin_details(rows, block, cid, n, ci, f"{base}/CINdetails[{ci}]")
-    if header:
-        cols = [c.name for c in spec("cin").table_columns("Header")]
-        rows.add("Header", {c: header.get(c, "") for c in cols}, line, "/Message/Header")
-    return ReadResult(ret="cin", tables=rows.tables("cin", path, _CIN_TABLES), header=header)
+            for block in chars_el.iterchildren("{*}Disabilities"):
+                for k, d in enumerate(block.iterchildren("{*}Disability"), 1):
+                    rows["Disabilities"].append(
+                        (d.sourceline, f"{base}/ChildCharacteristics/Disabilities/Disability[{k}]", cid, n,
+                         texts[d.text or ""]))
+        for ci, block in enumerate(details, 1):
+            self._details(block, cid, n, ci, f"{base}/CINdetails[{ci}]")
+
+    def _details(self, block, cid: str, seq: int, ci: int, bpath: str) -> None:
+        """The rows of one <CINdetails> block and of the blocks inside it. In the blocks' own rows an
+        element of the block named LAchildID stands for the child's id (the generated keys always win)."""
+        rows, local, texts = self.rows, _LOCAL, self.texts
+        leaves = _leaves(block, texts)
+        rows["CINdetails"].append((block.sourceline, bpath, cid, seq, ci, *self._get("CINdetails", leaves)))
+        counts = dict.fromkeys(_CIN_BLOCKS, 0)
+        for el in block.iterchildren(*_CIN_BLOCK_TAGS):
+            name = local[el.tag]
+            table = _CIN_BLOCKS[name]
+            counts[name] += 1
+            k = counts[name]
+            epath = f"{bpath}/{name}[{k}]"
+            leaves = _leaves(el, texts)
+            lac = leaves.get("LAchildID", cid)
+            if table == "Assessments":
+                rows[table].append((el.sourceline, epath, lac, seq, ci, k, *self._get(table, leaves)))
+                for fb in el.iterchildren("{*}FactorsIdentifiedAtAssessment"):
+                    for j, f in enumerate(fb.iterchildren("{*}AssessmentFactors"), 1):
+                        rows["AssessmentFactors"].append(
+                            (f.sourceline, f"{epath}/FactorsIdentifiedAtAssessment/AssessmentFactors[{j}]",
+                             cid, seq, ci, k, texts[f.text or ""]))
+            elif table == "ChildProtectionPlans":
+                rows[table].append((el.sourceline, epath, lac, seq, ci, k, *self._get(table, leaves)))
+                reviews = (r for rb in el.iterchildren("{*}Reviews") for r in rb.iterchildren("{*}CPPreviewDate"))
+                for j, r in enumerate(reviews, 1):
+                    rows["Reviews"].append((r.sourceline, f"{epath}/Reviews/CPPreviewDate[{j}]",
+                                            cid, seq, ci, k, texts[r.text or ""]))
+            else:
+                rows[table].append((el.sourceline, epath, lac, seq, ci, *self._get(table, leaves)))
+
+    def raw(self, name: str, path: Path) -> RawTable:
+        """One table's cells: text columns as str, generated keys as int64."""
+        rows = self.rows[name]
+        lines, paths, *columns = zip(*rows) if rows else [()] * (2 + len(self.columns[name]))
+        data = {c: np.array(v, dtype="int64") if c in _CIN_INT_KEYS else pd.array(v, dtype=str)
+                for c, v in zip([*_CIN_KEYS[name], *self.values[name]], columns)}
+        return RawTable(name=name, cells=pd.DataFrame(data, columns=self.columns[name], copy=False),
+                        lines=np.array(lines, dtype="int64"), file=str(path), paths=np.array(paths, dtype=object))
 
 
-_CIN_SUBBLOCKS = {"Assessments", "CINPlanDates", "Section47", "ChildProtectionPlans", "PreProceedingsandFGDM"}
-
-
-def _cin_details(rows: _Rows, block, cid: str, seq: int, ci: int, bpath: str) -> None:
-    d = {_local(e.tag): _text(e) for e in block if len(e) == 0}
-    keys = {"LAchildID": cid, "ChildSeq": seq, "CINdetailsID": ci}
-    rows.add("CINdetails", {**keys, **{k: v for k, v in d.items() if k not in keys}}, block.sourceline, bpath)
-    counts: dict[str, int] = defaultdict(int)
-    for el in block:
-        name = _local(el.tag)
-        if name not in _CIN_SUBBLOCKS:
-            continue
-        counts[name] += 1
-        k = counts[name]
-        epath = f"{bpath}/{name}[{k}]"
-        leaves = {_local(e.tag): _text(e) for e in el if len(e) == 0}
-        if name == "Assessments":
-            rows.add("Assessments", {**keys, "AssessmentID": k, **leaves}, el.sourceline, epath)
-            for fb in (e for e in el if _local(e.tag) == "FactorsIdentifiedAtAssessment"):
-                for j, f in enumerate((e for e in fb if _local(e.tag) == "AssessmentFactors"), 1):
-                    rows.add("AssessmentFactors", {**keys, "AssessmentID": k, "AssessmentFactors": _text(f)},
-                             f.sourceline, f"{epath}/FactorsIdentifiedAtAssessment/AssessmentFactors[{j}]")
-        elif name == "CINPlanDates":
-            rows.add("CINplanDates", {**keys, **leaves}, el.sourceline, epath)
-        elif name == "Section47":
-            rows.add("Section47", {**keys, **leaves}, el.sourceline, epath)
-        elif name == "ChildProtectionPlans":
-            rows.add("ChildProtectionPlans", {**keys, "CPPID": k, **leaves}, el.sourceline, epath)
-            j = 0
-            for rb in (e for e in el if _local(e.tag) == "Reviews"):
-                for r in (e for e in rb if _local(e.tag) == "CPPreviewDate"):
-                    j += 1
-                    rows.add("Reviews", {**keys, "CPPID": k, "CPPreviewDate": _text(r)}, r.sourceline,
-                             f"{epath}/Reviews/CPPreviewDate[{j}]")
-        elif name == "PreProceedingsandFGDM":
-            rows.add("PreProceedings", {**keys, **leaves}, el.sourceline, epath)
+def read_cin_xml(data: bytes, path: Path) -> ReadResult:
+    out = _CinTables()
+    header: dict[str, str] = {}
+    line = 0
+    # One pass for the header and the children (the header used to be read by a second parse).
+    for record, n in _iter(data, path, ("Header", "Child")):
+        if _LOCAL[record.tag] == "Child":
+            out.add_child(record, n)
+        elif n == 1:
+            header, line = _cin_header(record), record.sourceline or 0
+    tables = [out.raw(name, path) for name in _CIN_TABLES[1:]]
+    cols = [c.name for c in spec("cin").table_columns("Header")]
+    header_rows = [{c: header.get(c, "") for c in cols}] if header else []
+    head = pd.DataFrame(header_rows, columns=cols).astype("object").fillna("").astype(str)
+    tables.insert(0, RawTable(name="Header", cells=head, lines=np.asarray([line] if header else [], dtype="int64"),
+                              file=str(path), paths=np.asarray(["/Message/Header"] if header else [], dtype=object)))
+    return ReadResult(ret="cin", tables=tables, header=header)
