@@ -4,6 +4,7 @@ The page is a Jinja template (autoescape on). The parts that repeat per finding,
 per cell (finding rows, the by-child table, child records, the children behind preview figures)
 are built here as HTML with every value from the data escaped by `_h`, exactly as autoescape
 would: a census can have tens of thousands of them, and per-row template logic costs far more.
+The compiled templates are kept in the user's cache folder (`_CompiledTemplates`).
 The tables read without JavaScript; the script adds filtering, sorting and URL-fragment state
 (`#rule=103`, `#child=X`).
 """
