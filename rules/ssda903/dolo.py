@@ -3,39 +3,36 @@ orders of one child overlapping, orders carried over from last year, and the chi
 while an order runs.
 """
 
-import pandas as pd
+import numpy as np
 
 from rules.ssda903 import rule
-from validator.derive import invalid_date, lookup
-from validator.derive.ssda903 import episodes, header_dob
+from validator.derive import array, invalid_date, text
+from validator.derive.ssda903 import children, episodes, first_of_child, header_dob_of, same_child
 
 # 709: the placement types DfE expects while a DoLO runs; 710: those it forbids (secure children's
 # home, placed with parents, young offender institution, registered supported accommodation).
 DOLO_EXPECTED_PLACE = ("K2", "Z12", "Z13")
 DOLO_FORBIDDEN_PLACE = ("K1", "P1", "R5", "K3")
+_DAY = np.timedelta64(1, "D")
 
 
-def _dolo_episode_overlaps(r) -> pd.DataFrame:
+def _dolo_episode_overlaps(r) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (DoLo row, Episodes row) of one child where the episode's placement ran while the order
     was in force. Only orders with both a valid DOLO_START and a valid DOLO_END are used (DfE: "if
     DOLO_START and DOLO_END are present"). An order covers DOLO_START to DOLO_END (a one-day order
     its start day); an episode covers DECOM up to the day before DEC (the next placement begins on
     DEC), or onwards when open. So an episode ending the day the order starts, or starting the day it
     ends, does not overlap. Episodes without a valid DECOM are left out."""
-    d = r.table("DoLo")
-    d = d.loc[d["DOLO_START_date"].notna() & d["DOLO_END_date"].notna(), ["CHILD", "DOLO_START_date", "DOLO_END_date"]]
-    e = r.table("Episodes")
-    e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "DEC_date", "PLACE"]]
-    m = d.reset_index(names="dolo_row").merge(e.reset_index(names="episode_row"), on="CHILD")
-    order_last_day = m["DOLO_END_date"].where(m["DOLO_END_date"] > m["DOLO_START_date"],
-                                              m["DOLO_START_date"] + pd.Timedelta(days=1))
-    overlaps = (m["DECOM_date"] < order_last_day) & (m["DEC_date"].isna() | (m["DEC_date"] > m["DOLO_START_date"]))
-    return m.loc[overlaps]
-
-
-def _placement_flags(r, wrong: pd.Series, m: pd.DataFrame) -> dict:
-    d, e = r.table("DoLo"), r.table("Episodes")
-    return {"DoLo": d.index.isin(m.loc[wrong, "dolo_row"]), "Episodes": e.index.isin(m.loc[wrong, "episode_row"])}
+    c = children(r)
+    start, end = array(r, "DoLo", "DOLO_START_date"), array(r, "DoLo", "DOLO_END_date")
+    orders = np.flatnonzero(~np.isnat(start) & ~np.isnat(end))
+    decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
+    eps = np.flatnonzero(~np.isnat(decom))
+    i, j = same_child(c.of("DoLo")[orders], c.of("Episodes")[eps])
+    d, e = orders[i], eps[j]
+    order_last_day = np.where(end[d] > start[d], end[d], start[d] + _DAY)
+    overlaps = (decom[e] < order_last_day) & (np.isnat(dec[e]) | (dec[e] > start[d]))
+    return d[overlaps], e[overlaps]
 
 
 # ---------------------------------------------------------------- one order's dates
@@ -43,8 +40,7 @@ def _placement_flags(r, wrong: pd.Series, m: pd.DataFrame) -> dict:
 @rule("700")
 def dolo_start_not_valid_date(r):
     """DoLo.DOLO_START must be a real date written dd/mm/yyyy; a blank start is not a valid date."""
-    d = r.table("DoLo")
-    return {"DoLo": d["DOLO_START"].isna() | invalid_date(r, "DoLo", "DOLO_START")}
+    return {"DoLo": text(r, "DoLo", "DOLO_START").blank | invalid_date(r, "DoLo", "DOLO_START")}
 
 
 @rule("701")
@@ -57,24 +53,21 @@ def dolo_end_not_valid_date(r):
 def dolo_end_before_start(r):
     """DOLO_END is before DOLO_START (the same day passes: DfE's message says "before"). Both must be
     valid dates."""
-    d = r.table("DoLo")
-    return {"DoLo": d["DOLO_END_date"] < d["DOLO_START_date"]}
+    return {"DoLo": array(r, "DoLo", "DOLO_END_date") < array(r, "DoLo", "DOLO_START_date")}
 
 
 @rule("703")
 def dolo_start_after_year_end(r):
     """DOLO_START is after 31 March of the collection year (31 March itself passes)."""
-    d = r.table("DoLo")
-    return {"DoLo": d["DOLO_START_date"] > r.year.end}
+    return {"DoLo": array(r, "DoLo", "DOLO_START_date") > r.year.end.to_datetime64()}
 
 
 @rule("704")
 def dolo_end_outside_year(r):
     """DOLO_END is before 1 April or after 31 March of the collection year (both days pass).
     A blank or invalid end is not evaluated."""
-    d = r.table("DoLo")
-    end = d["DOLO_END_date"]
-    return {"DoLo": (end < r.year.start) | (end > r.year.end)}
+    end = array(r, "DoLo", "DOLO_END_date")
+    return {"DoLo": (end < r.year.start.to_datetime64()) | (end > r.year.end.to_datetime64())}
 
 
 @rule("708")
@@ -82,9 +75,9 @@ def dolo_before_birth(r):
     """DOLO_START is on or before the child's date of birth (DfE: the start must be after the DOB).
     The DOB is the DoLo row's own; where that is blank or not a date, the Header DOB. Rows without
     valid dates are not evaluated."""
-    d = r.table("DoLo")
-    dob = d["DOB_date"].fillna(lookup(d["CHILD"], header_dob(r)))
-    return {"DoLo": d["DOLO_START_date"] <= dob}
+    own = array(r, "DoLo", "DOB_date")
+    dob = np.where(np.isnat(own), header_dob_of(r, "DoLo"), own)
+    return {"DoLo": array(r, "DoLo", "DOLO_START_date") <= dob}
 
 
 # ---------------------------------------------------------------- orders of one child
@@ -95,16 +88,14 @@ def dolo_starts_while_previous_open(r):
     open: the previous order has no DOLO_END, or its DOLO_END is after this order's start (an order
     may start on the day the previous one ended). Flags the later order. Orders without a valid
     DOLO_START are left out, and a previous DOLO_END that is not a valid date is not judged."""
-    d = r.table("DoLo")
-    cols = ["CHILD", "DOLO_START_date", "DOLO_END", "DOLO_END_date"]
-    d = d.loc[d["DOLO_START_date"].notna() & d["CHILD"].notna(), cols]
-    d = d.sort_values(["CHILD", "DOLO_START_date"], kind="stable")
-    g = d.groupby("CHILD", sort=False)
-    has_prev = g.cumcount() > 0
-    prev_open = g["DOLO_END"].shift(1).isna()
-    prev_end = g["DOLO_END_date"].shift(1)
-    bad = has_prev & (prev_open | (prev_end > d["DOLO_START_date"]))
-    return {"DoLo": bad.reindex(r.table("DoLo").index, fill_value=False)}
+    child, start = children(r).of("DoLo"), array(r, "DoLo", "DOLO_START_date")
+    rows = np.flatnonzero(~np.isnat(start) & (child >= 0))
+    rows = rows[np.lexsort((rows, start[rows], child[rows]))]
+    prev, now = rows[:-1], rows[1:]
+    has_prev = child[prev] == child[now]
+    prev_open = text(r, "DoLo", "DOLO_END").blank[prev]
+    bad = has_prev & (prev_open | (array(r, "DoLo", "DOLO_END_date")[prev] > start[now]))
+    return {"DoLo": now[bad]}
 
 
 @rule("706")
@@ -113,18 +104,17 @@ def open_dolo_last_year_not_carried(r):
     return has no order for the child starting on that same date as its first order (earliest
     DOLO_START). Flags last year's open order (DoLo_last) and, when the child has orders this year,
     this year's first one. Last year's orders without a valid DOLO_START are not judged."""
-    last = r.table("DoLo_last")
-    last = last.loc[last["DOLO_START_date"].notna() & last["CHILD"].notna()]
-    latest = last.sort_values(["CHILD", "DOLO_START_date"], kind="stable").groupby("CHILD").tail(1)
-    open_last = latest.loc[latest["DOLO_END"].isna()]
-    now = r.table("DoLo")
-    dated = now.loc[now["DOLO_START_date"].notna() & now["CHILD"].notna()]
-    first = dated.sort_values(["CHILD", "DOLO_START_date"], kind="stable").groupby("CHILD").head(1)
-    m = open_last[["CHILD", "DOLO_START_date"]].reset_index(names="row").merge(
-        first[["CHILD", "DOLO_START_date"]].rename(columns={"DOLO_START_date": "first_start"}), on="CHILD", how="left")
-    bad_last = m.loc[~(m["first_start"] == m["DOLO_START_date"]).fillna(False).astype(bool)]
-    return {"DoLo_last": r.table("DoLo_last").index.isin(bad_last["row"]),
-            "DoLo": now.index.isin(first.index[first["CHILD"].isin(bad_last["CHILD"])])}
+    c = children(r)
+    child_last, start_last = c.of("DoLo_last"), array(r, "DoLo_last", "DOLO_START_date")
+    latest = first_of_child(child_last, np.flatnonzero(~np.isnat(start_last) & (child_last >= 0)), start_last,
+                            last=True)
+    open_last = latest[text(r, "DoLo_last", "DOLO_END").blank[latest]]
+    child, start = c.of("DoLo"), array(r, "DoLo", "DOLO_START_date")
+    first = first_of_child(child, np.flatnonzero(~np.isnat(start) & (child >= 0)), start)
+    first_start = np.full(c.count + 1, np.datetime64("NaT"), dtype="datetime64[ns]")  # per child number
+    first_start[child[first]] = start[first]
+    bad_last = open_last[first_start[child_last[open_last]] != start_last[open_last]]
+    return {"DoLo_last": bad_last, "DoLo": first[c.mark(child_last[bad_last])[child[first]]]}
 
 
 @rule("707")
@@ -134,11 +124,12 @@ def open_dolo_after_care_ended(r):
     Flags the open DoLo row. Children without episodes in this return are not judged, nor orders
     without a valid DOLO_START. Interpretation: "ceased to be looked after" is read from the latest
     episode alone (a child who left care and came back before 31 March is still looked after)."""
-    d = r.table("DoLo")
+    c = children(r)
     e = episodes(r)
-    latest = e.loc[e["order"] == e["n_episodes"] - 1]
-    ceased = latest.loc[latest["DEC_date"].notna(), "CHILD"]
-    return {"DoLo": d["DOLO_START_date"].notna() & d["DOLO_END"].isna() & d["CHILD"].isin(ceased)}
+    latest = e["order"].to_numpy() == e["n_episodes"].to_numpy() - 1
+    ceased = c.mark(c.of("Episodes")[latest & ~np.isnat(array(r, "Episodes", "DEC_date"))])
+    return {"DoLo": ~np.isnat(array(r, "DoLo", "DOLO_START_date")) & text(r, "DoLo", "DOLO_END").blank
+            & ceased[c.of("DoLo")]}
 
 
 # ---------------------------------------------------------------- placement while an order runs
@@ -148,9 +139,10 @@ def dolo_unexpected_placement(r):
     """While an order runs (see `_dolo_episode_overlaps`; orders with both dates only), the child's
     placement (Episodes.PLACE) is not K2, Z12 or Z13. Flags the order and each such episode.
     A blank PLACE is left to rule 146."""
-    m = _dolo_episode_overlaps(r)
-    wrong = m["PLACE"].notna() & ~m["PLACE"].isin(DOLO_EXPECTED_PLACE)
-    return _placement_flags(r, wrong.fillna(False).astype(bool), m)
+    d, e = _dolo_episode_overlaps(r)
+    place = text(r, "Episodes", "PLACE").take(e)
+    wrong = place.given & ~place.isin(DOLO_EXPECTED_PLACE)
+    return {"DoLo": d[wrong], "Episodes": e[wrong]}
 
 
 @rule("710")
@@ -158,6 +150,6 @@ def dolo_forbidden_placement(r):
     """While an order runs (see `_dolo_episode_overlaps`; orders with both dates only), the child is
     placed in K1 (secure children's home), P1 (with parents), R5 (young offender institution) or K3
     (supported accommodation). Flags the order and each such episode."""
-    m = _dolo_episode_overlaps(r)
-    wrong = m["PLACE"].isin(DOLO_FORBIDDEN_PLACE)
-    return _placement_flags(r, wrong.fillna(False).astype(bool), m)
+    d, e = _dolo_episode_overlaps(r)
+    wrong = text(r, "Episodes", "PLACE").take(e).isin(DOLO_FORBIDDEN_PLACE)
+    return {"DoLo": d[wrong], "Episodes": e[wrong]}

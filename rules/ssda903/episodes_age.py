@@ -11,21 +11,42 @@ A rule flags the Episodes rows, and also the Header row where its DfE fields inc
 field (DOB, UPN, MOTHER, MC_DOB).
 """
 
+import numpy as np
 import pandas as pd
 
-from rules.common import not_in
 from rules.ssda903 import rule
-from validator.derive.ssda903 import age_at
+from validator.derive import ages, array, take, text
+from validator.derive.ssda903 import episodes
 from validator.derive.ssda903_episodes import SHORT_BREAKS, care_periods, episodes_header
 
 
-def _flags(pairs: pd.DataFrame, mask: pd.Series, header: bool = False) -> dict:
+def _pairs(r) -> tuple[np.ndarray, np.ndarray]:
+    """(Episodes rows, Header rows) of `episodes_header`."""
+    p = episodes_header(r)
+    return p["erow"].to_numpy(), p["hrow"].to_numpy()
+
+
+def _flags(r, mask: np.ndarray, header: bool = False) -> dict:
     """The Episodes rows (and Header rows when `header`) of the pairs selected by `mask`."""
-    mask = mask.fillna(False).astype(bool) if str(mask.dtype) == "boolean" else mask
-    out = {"Episodes": pairs.loc[mask, "erow"].unique()}
+    erow, hrow = _pairs(r)
+    out = {"Episodes": erow[mask]}
     if header:
-        out["Header"] = pairs.loc[mask, "hrow"].unique()
+        out["Header"] = hrow[mask]
     return out
+
+
+def _episode(r, column: str):
+    """Episodes text `column` of each pair."""
+    return text(r, "Episodes", column).take(_pairs(r)[0])
+
+
+def _header(r, column: str):
+    """Header text `column` of each pair."""
+    return text(r, "Header", column).take(_pairs(r)[1])
+
+
+def _age(r, column: str) -> np.ndarray:
+    return episodes_header(r)[column].to_numpy()
 
 
 # --- age when an episode starts ----------------------------------------------------------------
@@ -35,8 +56,7 @@ def _flags(pairs: pd.DataFrame, mask: pd.Series, header: bool = False) -> dict:
 def started_care_aged_18(r):
     """A child cannot start to be looked after at 18 or over: flags episodes with RNE S starting on
     or after the child's 18th birthday."""
-    p = episodes_header(r)
-    return _flags(p, p["RNE"].isin(["S"]) & (p["age_decom"] >= 18))
+    return _flags(r, _episode(r, "RNE").eq("S") & (_age(r, "age_decom") >= 18))
 
 
 @rule("358")
@@ -44,13 +64,11 @@ def youth_justice_status_under_10(r):
     """A child under 10 cannot be under legal status J1, J2 or J3: flags such episodes starting
     before the child's 10th birthday, and the child's Header row (DOB). Starting on the 10th
     birthday passes."""
-    p = episodes_header(r)
-    return _flags(p, p["LS"].isin(["J1", "J2", "J3"]) & (p["age_decom"] < 10), header=True)
+    return _flags(r, _episode(r, "LS").isin(["J1", "J2", "J3"]) & (_age(r, "age_decom") < 10), header=True)
 
 
 def _placed_under(r, place: str, age: int) -> dict:
-    p = episodes_header(r)
-    return _flags(p, p["PLACE"].isin([place]) & (p["age_decom"] < age))
+    return _flags(r, _episode(r, "PLACE").eq(place) & (_age(r, "age_decom") < age))
 
 
 @rule("370", years="-2022/23")
@@ -115,9 +133,12 @@ def custody_move_under_10(r):
     REASON_PLACE_CHANGE CUSTOD when the child was under 10 on the day of that change, and the
     child's Header row (DOB). The day of the change is the episode's DEC, or the next episode's
     DECOM when DEC is blank or not a valid date."""
-    p = episodes_header(r)
-    when = p["DEC_date"].fillna(p["next_DECOM_date"])
-    return _flags(p, p["REASON_PLACE_CHANGE"].isin(["CUSTOD"]) & (age_at(p["DOB_date"], when) < 10), header=True)
+    erow, hrow = _pairs(r)
+    dec = array(r, "Episodes", "DEC_date")
+    next_decom = take(array(r, "Episodes", "DECOM_date"), episodes(r)["next_row"].to_numpy())
+    when = np.where(np.isnat(dec), next_decom, dec)[erow]
+    under_10 = ages(array(r, "Header", "DOB_date")[hrow], when) < 10
+    return _flags(r, _episode(r, "REASON_PLACE_CHANGE").eq("CUSTOD") & under_10, header=True)
 
 
 # --- age when an episode ends ------------------------------------------------------------------
@@ -127,16 +148,14 @@ def custody_move_under_10(r):
 def adopted_aged_18(r):
     """A child cannot be adopted at 18 or over: flags episodes with REC E11 or E12 whose DEC is on
     or after the child's 18th birthday."""
-    p = episodes_header(r)
-    return _flags(p, p["REC"].isin(["E11", "E12"]) & (p["age_dec"] >= 18))
+    return _flags(r, _episode(r, "REC").isin(["E11", "E12"]) & (_age(r, "age_dec") >= 18))
 
 
 @rule("389")
 def adult_social_care_under_16(r):
     """Transfer to adult social care (REC E7) needs a child of 16 or over: flags E7 episodes whose
     DEC is before the child's 16th birthday."""
-    p = episodes_header(r)
-    return _flags(p, p["REC"].isin(["E7"]) & (p["age_dec"] < 16))
+    return _flags(r, _episode(r, "REC").eq("E7") & (_age(r, "age_dec") < 16))
 
 
 @rule("407")
@@ -144,16 +163,14 @@ def special_guardianship_aged_18(r):
     """A special guardianship order (REC E45-E48) cannot be made for a child of 18 or over: flags
     such episodes whose DEC is on or after the child's 18th birthday, and the child's Header row
     (DOB). Reaching 18 counts from the birthday itself, as for rule 386."""
-    p = episodes_header(r)
-    return _flags(p, p["REC"].isin(["E45", "E46", "E47", "E48"]) & (p["age_dec"] >= 18), header=True)
+    return _flags(r, _episode(r, "REC").isin(["E45", "E46", "E47", "E48"]) & (_age(r, "age_dec") >= 18), header=True)
 
 
 @rule("460")
 def stayed_with_carers_under_18(r):
     """REC E17 (stayed with current carers at 18 or over) needs a child of 18: flags E17 episodes
     whose DEC is before the child's 18th birthday."""
-    p = episodes_header(r)
-    return _flags(p, p["REC"].isin(["E17"]) & (p["age_dec"] < 18))
+    return _flags(r, _episode(r, "REC").eq("E17") & (_age(r, "age_dec") < 18))
 
 
 @rule("359")
@@ -162,10 +179,9 @@ def over_18_not_in_community_home_under_s20(r):
     (LS V2) in a community home (PLACE K2): flags open episodes (blank DEC: looked after on 31
     March) of a child whose 18th birthday is before 31 March, unless the episode is LS V2 with
     PLACE K2. A child turning 18 on 31 March itself is not yet past the birthday."""
-    p = episodes_header(r)
-    past_18 = age_at(p["DOB_date"], r.year.end - pd.Timedelta(days=1)) >= 18
-    v2_k2 = p["LS"].isin(["V2"]) & p["PLACE"].isin(["K2"])
-    return _flags(p, p["DEC"].isna() & past_18 & ~v2_k2)
+    past_18 = ages(array(r, "Header", "DOB_date")[_pairs(r)[1]], r.year.end - pd.Timedelta(days=1)) >= 18
+    v2_k2 = _episode(r, "LS").eq("V2") & _episode(r, "PLACE").eq("K2")
+    return _flags(r, _episode(r, "DEC").blank & past_18 & ~v2_k2)
 
 
 # --- UPN and mother ------------------------------------------------------------------------------
@@ -178,25 +194,23 @@ def un4_looked_after_over_a_week(r):
     who is looked after on 31 March (a period of care whose last episode is open) when that period
     started in this return before 24 March - the Header row (UPN) and the period's first episode
     (DECOM). Periods of care as in `care_periods`."""
-    p = episodes_header(r)
     periods = care_periods(r)
     week_before = pd.Timestamp(r.year.end.year, 3, 24)
-    starting = periods["period_first"] & periods["period_open"] & (periods["period_start"] < week_before)
-    return _flags(p, p["UPN"].isin(["UN4"]) & p["erow"].isin(periods.index[starting]), header=True)
+    starting = (periods["period_first"] & periods["period_open"] & (periods["period_start"] < week_before)).to_numpy()
+    return _flags(r, _header(r, "UPN").eq("UN4") & starting[_pairs(r)[0]], header=True)
 
 
 @rule("442")
 def upn_missing(r):
     """A looked-after child needs a UPN (or an unknown-UPN code): flags the Header row of a child
     with at least one episode whose LS is not V3/V4 (short breaks) and a blank UPN."""
-    p = episodes_header(r)
-    return {"Header": p.loc[~p["LS"].isin(SHORT_BREAKS) & p["UPN"].isna(), "hrow"].unique()}
+    return {"Header": _pairs(r)[1][~_episode(r, "LS").isin(SHORT_BREAKS) & _header(r, "UPN").blank]}
 
 
 def _mother_missing_looked_after(r, female: str) -> dict:
-    p = episodes_header(r)
-    mask = p["SEX"].isin([female]) & p["MOTHER"].isna() & p["DEC"].isna() & ~p["LS"].isin(SHORT_BREAKS)
-    return {"Header": p.loc[mask, "hrow"].unique()}
+    mask = (_header(r, "SEX").eq(female) & _header(r, "MOTHER").blank & _episode(r, "DEC").blank
+            & ~_episode(r, "LS").isin(SHORT_BREAKS))
+    return {"Header": _pairs(r)[1][mask]}
 
 
 @rule("393", years="-2023/24")
@@ -216,10 +230,12 @@ def mother_missing_looked_after(r):
 
 
 def _mother_missing_ceased(r, female: str) -> dict:
-    p = episodes_header(r)
-    ceased = not_in(p["REC"], ["X1"]) & p["DEC_date"].between(r.year.start, r.year.end)
-    mask = ceased & ~p["LS"].isin(SHORT_BREAKS) & p["SEX"].isin([female]) & p["MOTHER"].isna()
-    return _flags(p, mask, header=True)
+    rec = _episode(r, "REC")
+    dec = array(r, "Episodes", "DEC_date")[_pairs(r)[0]]
+    in_year = (dec >= r.year.start.to_datetime64()) & (dec <= r.year.end.to_datetime64())
+    ceased = rec.given & ~rec.eq("X1") & in_year
+    mask = ceased & ~_episode(r, "LS").isin(SHORT_BREAKS) & _header(r, "SEX").eq(female) & _header(r, "MOTHER").blank
+    return _flags(r, mask, header=True)
 
 
 @rule("607", years="-2023/24")
@@ -245,8 +261,10 @@ def first_child_born_after_care_or_year(r):
     March, or after the DEC of the child's latest episode (by DECOM); in that second case the latest
     episode is flagged too. A latest episode that is open gives no DEC to compare (it is not taken
     to end on 31 March)."""
-    p = episodes_header(r)
-    latest = p["order"].eq(p["n_episodes"] - 1)
-    after_year = p["MC_DOB_date"] > r.year.end
-    after_dec = latest & (p["MC_DOB_date"] > p["DEC_date"])
-    return {"Header": p.loc[after_year | after_dec, "hrow"].unique(), "Episodes": p.loc[after_dec, "erow"].unique()}
+    erow, hrow = _pairs(r)
+    e = episodes(r)
+    latest = (e["order"].to_numpy() == e["n_episodes"].to_numpy() - 1)[erow]
+    mc_dob = array(r, "Header", "MC_DOB_date")[hrow]
+    after_year = mc_dob > r.year.end.to_datetime64()
+    after_dec = latest & (mc_dob > array(r, "Episodes", "DEC_date")[erow])
+    return {"Header": hrow[after_year | after_dec], "Episodes": erow[after_dec]}

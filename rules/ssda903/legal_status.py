@@ -31,7 +31,8 @@ def _spell_longer_than(r, status: str, days: int) -> dict:
     ended: `legal_status_spells`) lasting more than `days` from its first DECOM to its last DEC (an
     open episode to 31 March; NaN, never flagged, when a date of the spell cannot be read)."""
     s = legal_status_spells(r)
-    return {"Episodes": s.index[(s["LS"] == status).to_numpy(dtype=bool, na_value=False) & (s["spell_days"] > days)]}
+    rows = s.index.to_numpy()
+    return {"Episodes": rows[_ls(r).eq(status)[rows] & (s["spell_days"].to_numpy() > days)]}
 
 
 @rule("361")

@@ -129,38 +129,31 @@ def header_last_row(r) -> np.ndarray:
 
 
 @derived
-def episodes(r) -> pd.DataFrame:
-    """Episodes with each episode's place in the child's sequence and its neighbours.
-
-    Sorted by CHILD then DECOM; added columns: `order` (0-based within child), `n_episodes`,
-    `prev_X` / `next_X` for X in DECOM_date, DEC_date, REC, RNE, LS, PLACE, PLACE_PROVIDER,
-    PL_POST, URN, and `prev_row` / `next_row` (row label of the neighbour, -1 where none).
-    The index stays the Episodes row label, and the frame is returned in row order.
-    """
-    return episodes_by_child(r).sort_index()
+def episode_order(r) -> np.ndarray:
+    """Episodes row positions with each child's episodes together in DECOM order (a DECOM that is not a
+    date last; file order on a tie). Children follow their `children` numbering; a blank CHILD is one
+    child of its own."""
+    decom = array(r, "Episodes", "DECOM_date")
+    key = np.where(np.isnat(decom), np.iinfo("int64").max, decom.view("int64"))
+    return np.lexsort((key, children(r).of("Episodes")))  # stable: file order on a tie
 
 
 @derived
-def episodes_by_child(r) -> pd.DataFrame:
-    """`episodes(r)` in CHILD and DECOM order (the same as sorting it by CHILD then `order`): for
-    derived frames that work through each child's episodes in turn."""
-    e = r.table("Episodes")
-    e = e.sort_values(["CHILD", "DECOM_date"], kind="stable", na_position="last")
-    # rows of one child are now adjacent (a blank CHILD is a group of its own, as in groupby)
-    first, last = run_bounds(e["CHILD"].to_numpy(dtype=object, na_value=None))
-    n = len(e)
-    e["order"] = np.arange(n, dtype="int64") - first
-    e["n_episodes"] = last - first + 1
-    starts = first == np.arange(n)
-    has_prev = ~starts
-    has_next = last != np.arange(n)
-    for col in ("DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE", "PLACE_PROVIDER", "PL_POST", "URN"):
-        e["prev_" + col] = e[col].shift(1).where(has_prev)
-        e["next_" + col] = e[col].shift(-1).where(has_next)
-    rows = e.index.to_numpy(dtype="int64")
-    e["prev_row"] = np.where(has_prev, np.roll(rows, 1), -1)
-    e["next_row"] = np.where(has_next, np.roll(rows, -1), -1)
-    return e
+def episodes(r) -> pd.DataFrame:
+    """Each episode's place in its child's sequence (`episode_order`), per Episodes row, in row order:
+    `order` (0-based within the child), `n_episodes` (the child's episodes), `prev_row` / `next_row`
+    (row label of the child's previous / next episode, -1 where none). Read a neighbour's values
+    through these (`Text.take`, `take`)."""
+    by_child = episode_order(r)
+    first, last = run_bounds(children(r).of("Episodes")[by_child])
+    at = np.arange(len(by_child))
+    n = len(by_child)
+    out = {name: np.empty(n, dtype="int64") for name in ("order", "n_episodes", "prev_row", "next_row")}
+    out["order"][by_child] = at - first
+    out["n_episodes"][by_child] = last - first + 1
+    out["prev_row"][by_child] = np.where(at > first, np.roll(by_child, 1), -1)
+    out["next_row"][by_child] = np.where(at < last, np.roll(by_child, -1), -1)
+    return pd.DataFrame(out)
 
 
 @derived

@@ -8,53 +8,36 @@ import numpy as np
 import pandas as pd
 
 from validator.derive.ssda903_episodes import care_periods
-from validator.derive import array, derived
-from validator.derive.ssda903 import children, first_of_child, run_bounds
+from validator.derive import array, derived, text
+from validator.derive.ssda903 import children, episode_order, first_of_child, run_bounds, run_starts
 
 ADOPTED = ("E11", "E12")  # REC: adopted
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # PLACE: placed for adoption
 
 
 @derived
-def periods_of_care(r) -> pd.DataFrame:
-    """Episodes with their DfE period of care (the shared definition: `care_periods` in
-    validator/derive/ssda903_episodes.py, derived_measures.md 1.1), in CHILD and DECOM order, plus
-    what the adoption rules read about each period.
-
-    Episodes without a usable DECOM date are left out (they cannot be placed in time).
-    Columns: CHILD, DECOM_date, DEC_date, REC, RNE, LS, `period` (a number unique in the return),
-    `period_start` (DECOM of its first episode), `period_end` (DEC of its last episode, NaT = open),
-    `starts_with_s` (its first episode has RNE = S, so the start is a real start of care),
-    `first_row` / `last_row` (Episodes row labels of its first and last episode), `last_rec` (REC of
-    its last episode), `first_in_file` (the period is the child's earliest one in the file).
-    Index: the Episodes row label.
-    """
-    e = care_periods(r)
-    e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "DEC_date", "REC", "RNE", "LS", "PLACE", "period", "order"]]
-    e = e.sort_values(["CHILD", "order"], kind="stable").drop(columns="order")
-    # a period's episodes are adjacent, as are a child's periods (in order)
-    first, last = run_bounds(e["period"].to_numpy())
-    child_first, _ = run_bounds(e["CHILD"].to_numpy(dtype=object, na_value=None))
-    rows = e.index.to_numpy()
-    e["period_start"] = e["DECOM_date"].to_numpy()[first]
-    e["first_row"] = rows[first]
-    e["last_row"] = rows[last]
-    e["period_end"] = e["DEC_date"].to_numpy()[last]
-    e["last_rec"] = e["REC"].array[last]
-    e["starts_with_s"] = e["RNE"].eq("S").to_numpy(dtype=bool, na_value=False)[first]
-    e["first_in_file"] = (e["period"].to_numpy() == e["period"].to_numpy()[child_first]) & e["CHILD"].notna().to_numpy()
-    return e
-
-
-@derived
 def periods(r) -> pd.DataFrame:
-    """One row per period of care (see `periods_of_care`), indexed by period number, with CHILD,
-    period_start, period_end, starts_with_s, first_row, last_row, first_in_file, last_rec (REC of
-    its last episode)."""
-    p = periods_of_care(r)
-    firsts = p[p.index.to_numpy() == p["first_row"].to_numpy()]  # each period's first episode
-    return firsts.set_index("period")[["CHILD", "period_start", "period_end", "starts_with_s", "first_row",
-                                       "last_row", "first_in_file", "last_rec"]]
+    """One row per period of care (the shared definition: `care_periods` in
+    validator/derive/ssda903_episodes.py, derived_measures.md 1.1), of the episodes with a usable
+    DECOM date (the others cannot be placed in time), with what the adoption and missing rules read:
+    `first_row` / `last_row` (Episodes row labels of its first and last episode), `period_start`
+    (DECOM of its first episode), `period_end` (DEC of its last episode, NaT = open), `last_rec` (REC
+    of its last episode, None where blank), `starts_with_s` (its first episode has RNE = S, so the
+    start is a real start of care), `first_in_file` (the period is the child's earliest one in the
+    file). Periods of a child in time order; a plain RangeIndex.
+    """
+    by_child = episode_order(r)
+    decom = array(r, "Episodes", "DECOM_date")
+    rows = by_child[~np.isnat(decom[by_child])]  # an episode without a DECOM date is a period of its own
+    first_pos, last_pos = run_bounds(care_periods(r)["period"].to_numpy()[rows])  # a period's episodes are adjacent
+    starts = first_pos == np.arange(len(rows))
+    first, last = rows[starts], rows[last_pos[starts]]
+    child = children(r).of("Episodes")
+    first_in_file = run_starts(child[first]) & (child[first] >= 0)
+    return pd.DataFrame({"first_row": first, "last_row": last, "period_start": decom[first],
+                         "period_end": array(r, "Episodes", "DEC_date")[last],
+                         "last_rec": text(r, "Episodes", "REC").strings()[last],
+                         "starts_with_s": text(r, "Episodes", "RNE").eq("S")[first], "first_in_file": first_in_file})
 
 
 @derived

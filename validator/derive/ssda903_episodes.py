@@ -11,12 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import derived
-from validator.derive.ssda903 import age_at, episodes, episodes_by_child, run_bounds
+from validator.derive import ages, array, derived, take, text
+from validator.derive.ssda903 import children, episode_order, episodes, run_bounds, same_child
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # PLACE: temporary placements
 SHORT_BREAKS = ("V3", "V4")  # LS: series of short-term breaks (respite)
-HEADER_COLUMNS = ("SEX", "DOB", "DOB_date", "UPN", "MOTHER", "MC_DOB", "MC_DOB_date")
 
 
 @derived
@@ -25,59 +24,60 @@ def episodes_header(r) -> pd.DataFrame:
     missing from Header are absent, and a child with two Header rows gives two pairs per episode
     (each pair is judged on that Header row's own values).
 
-    Columns: everything of `episodes(r)`, the Header columns SEX, DOB(_date), UPN, MOTHER,
-    MC_DOB(_date), `erow` / `hrow` (Episodes / Header row labels), `age_decom` / `age_dec` (age in
-    whole years on DECOM / DEC, NaN where either date is missing or not a valid date).
-    A plain RangeIndex.
+    Columns: `erow` / `hrow` (Episodes / Header row labels), `age_decom` / `age_dec` (age in whole
+    years on DECOM / DEC from that Header row's DOB, NaN where either date is missing or not a valid
+    date). In Episodes row order; a plain RangeIndex.
     """
-    e = episodes(r)
-    h = r.table("Header")
-    h = h[["CHILD", *HEADER_COLUMNS]].assign(hrow=h.index)
-    out = e.assign(erow=e.index).merge(h, on="CHILD", how="inner", suffixes=("", "_h"))
-    out["age_decom"] = age_at(out["DOB_date"], out["DECOM_date"])
-    out["age_dec"] = age_at(out["DOB_date"], out["DEC_date"])
-    return out
+    c = children(r)
+    erow, hrow = same_child(c.of("Episodes"), c.of("Header"))
+    dob = array(r, "Header", "DOB_date")[hrow]
+    return pd.DataFrame({"erow": erow, "hrow": hrow,
+                         "age_decom": ages(dob, array(r, "Episodes", "DECOM_date")[erow]),
+                         "age_dec": ages(dob, array(r, "Episodes", "DEC_date")[erow])})
 
 
 @derived
 def care_periods(r) -> pd.DataFrame:
-    """`episodes(r)` with the period of care of each episode (derived_measures.md 1.1).
+    """The period of care of each episode (derived_measures.md 1.1), per Episodes row in row order.
 
-    An episode continues the period of the child's previous episode (by DECOM) when that episode
-    ended with REC = X1 on this episode's DECOM (previous DEC = DECOM, both valid dates); any
+    An episode continues the period of the child's previous episode (by DECOM: `episodes`) when that
+    episode ended with REC = X1 on this episode's DECOM (previous DEC = DECOM, both valid dates); any
     other episode starts a new period (the child's first episode in the file, a gap, another REC,
-    a blank or invalid date). Columns added: `period` (a number unique in the return),
-    `period_first` (this episode starts its period), `period_first_row` (Episodes row label of the
-    period's first episode), `period_start` (its DECOM date), `period_open` (the period's last
-    episode has a blank DEC). Index: the Episodes row label, in row order.
+    a blank or invalid date). Columns: `period` (a number unique in the return), `period_first`
+    (this episode starts its period), `period_first_row` (Episodes row label of the period's first
+    episode), `period_start` (its DECOM date), `period_open` (the period's last episode has a blank
+    DEC).
     """
-    s = episodes_by_child(r).copy(deep=False)
-    continues = s["prev_REC"].eq("X1").fillna(False).astype(bool) & s["prev_DEC_date"].eq(s["DECOM_date"]).fillna(
-        False
-    ).astype(bool)
-    s["period_first"] = ~continues
-    s["period"] = s["period_first"].cumsum()
-    # a period's episodes are adjacent; its first episode is the only one that can lack a DECOM date
-    first, last = run_bounds(s["period"].to_numpy())
-    s["period_first_row"] = s.index.to_numpy()[first]
-    s["period_start"] = s["DECOM_date"].to_numpy()[first]
-    s["period_open"] = s["DEC"].isna().to_numpy()[last]
-    return s.sort_index()
+    by_child = episode_order(r)
+    prev = episodes(r)["prev_row"].to_numpy()
+    decom = array(r, "Episodes", "DECOM_date")
+    continues = text(r, "Episodes", "REC").take(prev).eq("X1") & (take(array(r, "Episodes", "DEC_date"), prev) == decom)
+    period = np.empty(len(prev), dtype="int64")
+    period[by_child] = np.cumsum(~continues[by_child])  # a period's episodes are adjacent in child order
+    first, last = run_bounds(period[by_child])
+    out = pd.DataFrame({"period": period, "period_first": ~continues})
+    for name, values in (("period_first_row", by_child[first]), ("period_start", decom[by_child][first]),
+                         ("period_open", text(r, "Episodes", "DEC").blank[by_child][last])):
+        column = np.empty(len(prev), dtype=values.dtype)
+        column[by_child] = values
+        out[name] = column
+    return out
 
 
 PLACEMENT_FIELDS = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
 
 
 @derived
-def placement_changed(r) -> pd.Series:
-    """Per episode (Episodes row label, in row order): any of PLACE, PL_POST, URN, PLACE_PROVIDER
-    differs from the child's previous episode (blank equal to blank; a first episode compares with
-    blanks). Shared by rules 434, 435 and 436."""
-    e = episodes(r)
-    same = pd.Series(True, index=e.index)
+def placement_changed(r) -> np.ndarray:
+    """Per episode (Episodes row, in row order): any of PLACE, PL_POST, URN, PLACE_PROVIDER differs
+    from the child's previous episode (blank equal to blank; a first episode compares with blanks).
+    Shared by rules 434, 435 and 436."""
+    prev = episodes(r)["prev_row"].to_numpy()
+    changed = np.zeros(len(prev), dtype=bool)
     for c in PLACEMENT_FIELDS:
-        same &= e[c].fillna("").eq(e["prev_" + c].fillna("")).astype(bool)
-    return ~same
+        t = text(r, "Episodes", c)
+        changed |= t.codes != t.take(prev).codes  # same codes: the same text, or both blank
+    return changed
 
 
 __all__ = ["episodes_header", "care_periods", "legal_status_spells", "placement_changed", "TEMPORARY", "SHORT_BREAKS"]
@@ -87,20 +87,23 @@ __all__ = ["episodes_header", "care_periods", "legal_status_spells", "placement_
 def legal_status_spells(r) -> pd.DataFrame:
     """Episodes grouped into spells of one legal status: consecutive episodes of the child (by DECOM)
     with the same LS where each starts on the day the previous ended (a blank LS is in no spell).
-    Columns: CHILD, LS, DECOM_date, `end` (DEC date, or 31 March of the collection year when DEC is
-    blank; NaT when DEC is given but not a date), `spell` (a number unique in the return),
-    `spell_days` (last end - first DECOM of the spell, in days; NaN when a date of the spell cannot
-    be read). Only episodes with an LS; index: Episodes row label, in CHILD and DECOM order."""
-    s = episodes_by_child(r)
-    s = s.assign(end=s["DEC_date"].where(s["DEC"].notna(), r.year.end))
-    joined = s["LS"].notna() & (s["LS"] == s["prev_LS"]).fillna(False) & (s["prev_DEC_date"] == s["DECOM_date"])
-    s = s.assign(spell=(~joined).cumsum())[s["LS"].notna()][["CHILD", "LS", "DECOM_date", "end", "spell"]]
+    Only episodes with an LS, index: Episodes row label, each child's in DECOM order. Columns:
+    `spell` (a number unique in the return), `spell_days` (last end - first DECOM of the spell, in
+    days, where an episode's end is its DEC date, or 31 March of the collection year when DEC is
+    blank; NaN when a date of the spell cannot be read)."""
+    by_child = episode_order(r)
+    prev = episodes(r)["prev_row"].to_numpy()
+    ls = text(r, "Episodes", "LS")
+    decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
+    end = np.where(text(r, "Episodes", "DEC").given, dec, r.year.end.to_datetime64())
+    joined = ls.same(ls.take(prev)) & (take(dec, prev) == decom)
+    spell = np.cumsum(~joined[by_child])
+    keep = ls.given[by_child]
+    rows, spell = by_child[keep], spell[keep]
     # a spell's episodes are adjacent; only its first DECOM and last end can be blank
-    first, last = run_bounds(s["spell"].to_numpy())
-    unreadable = (s["DECOM_date"].isna() | s["end"].isna()).to_numpy()
+    first, last = run_bounds(spell)
+    unreadable = np.isnat(decom[rows]) | np.isnat(end[rows])
     unreadable_before = np.concatenate([[0], np.cumsum(unreadable)])
     any_unreadable = unreadable_before[last + 1] > unreadable_before[first]
-    ns = s["end"].to_numpy().view("int64")[last] - s["DECOM_date"].to_numpy().view("int64")[first]
-    days = ns // 86_400_000_000_000  # whole days (garbage where a date is NaT: masked below)
-    s["spell_days"] = pd.Series(days, index=s.index).where(~any_unreadable)
-    return s
+    days = (end[rows][last].view("int64") - decom[rows][first].view("int64")) // 86_400_000_000_000
+    return pd.DataFrame({"spell": spell, "spell_days": np.where(any_unreadable, np.nan, days)}, index=rows)
