@@ -165,6 +165,17 @@ def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np
     return era * 146097 + doe - 719468
 
 
+def make_dates(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """datetime64[D] dates from integer year, month (1-12) and day arrays; a day past the end of the
+    month runs on into the next month."""
+    return _days_from_civil(year, month, day).astype("datetime64[D]")
+
+
+def days_in_month(year: np.ndarray, month: np.ndarray) -> np.ndarray:
+    """Days in each month (1-12) of each year, as integers."""
+    return _days_from_civil(year, month + 1, 1) - _days_from_civil(year, month, 1)
+
+
 def age_at(dob: pd.Series, when) -> pd.Series:
     """Age in whole years on `when` (a date or a Series of dates aligned with `dob`): birthdays count
     from the day; a 29 February birthday counts from 1 March in common years; NaN where either date
@@ -224,4 +235,4 @@ _TRUTH = {"true": True, "1": True, "false": False, "0": False}
 
 
 __all__ = ["truthy", "derived", "cached", "Text", "text", "array", "take", "invalid_date", "lookup", "age_at",
-           "ages", "birthday", "birthdays", "add_years", "np"]
+           "ages", "birthday", "birthdays", "add_years", "make_dates", "days_in_month", "np"]

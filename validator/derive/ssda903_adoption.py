@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from validator.derive.ssda903_episodes import care_periods
-from validator.derive import array, derived, text
+from validator.derive import array, days_in_month, derived, make_dates, take, text
 from validator.derive.ssda903 import children, episode_order, first_of_child, run_bounds, run_starts
 
 ADOPTED = ("E11", "E12")  # REC: adopted
@@ -52,18 +52,22 @@ def latest_decision(r) -> pd.Series:
 
 @derived
 def latest_start(r) -> pd.DataFrame:
-    """Per child (index CHILD): the episode that starts the latest period of care - the latest
-    episode with RNE = S - with its DECOM (`start`) and row label (`ep_row`); for a child with
-    no RNE = S episode, the child's earliest episode, marked `known_start` False (the period
-    began on or before it). Shared by rules 632 and 634."""
-    e = r.table("Episodes")
-    e = e.loc[e["DECOM_date"].notna(), ["CHILD", "DECOM_date", "RNE"]].assign(ep_row=lambda d: d.index)
-    e = e.sort_values(["CHILD", "DECOM_date", "ep_row"], kind="stable")
-    s = e[e["RNE"].eq("S").fillna(False)].drop_duplicates("CHILD", keep="last").assign(known_start=True)
-    first = e.drop_duplicates("CHILD", keep="first")
-    first = first[~first["CHILD"].isin(s["CHILD"])].assign(known_start=False)
-    out = pd.concat([s, first])[["CHILD", "DECOM_date", "ep_row", "known_start"]]
-    return out.rename(columns={"DECOM_date": "start"}).set_index("CHILD")
+    """Per child number (row = number, as `children` gives it; the last row for a blank CHILD): the
+    episode that starts the latest period of care - the latest episode with RNE = S (the later row
+    on a tie) - with its DECOM (`start`) and row label (`ep_row`); for a child with no RNE = S
+    episode, the child's earliest episode, marked `known_start` False (the period began on or
+    before it). A child without an episode with a DECOM date has `start` NaT, `ep_row` -1.
+    Shared by rules 632 and 634."""
+    c = children(r)
+    child, decom = c.of("Episodes"), array(r, "Episodes", "DECOM_date")
+    dated = np.flatnonzero(~np.isnat(decom))
+    starts = first_of_child(child, dated[text(r, "Episodes", "RNE").eq("S")[dated]], decom, last=True)
+    ep_row = np.full(c.count + 1, -1)
+    ep_row[child[first_of_child(child, dated, decom)]] = first_of_child(child, dated, decom)
+    known_start = np.zeros(c.count + 1, dtype=bool)
+    ep_row[child[starts]] = starts
+    known_start[child[starts]] = True
+    return pd.DataFrame({"start": take(decom, ep_row), "ep_row": ep_row, "known_start": known_start})
 
 
 _PERM = r"(?P<d>\d{2}|ZZ)/(?P<m>\d{2}|ZZ)/(?P<y>\d{4}|ZZZZ)"
@@ -76,34 +80,37 @@ def date_perm(r) -> pd.DataFrame:
 
     Columns: `valid` (blank, or the layout with placeholders and the known parts possible: a full
     date must exist, a known day must exist in a known month, 29/02 is accepted with an unknown
-    year), `earliest` / `latest` (the first / last day the written value can stand for; NaT when
-    the year is unknown, the value is blank or not valid).
+    year), `earliest` / `latest` (the first / last day the written value can stand for, as
+    datetime64[us]; NaT when the year is unknown, the value is blank or not valid). Each distinct
+    spelling is read once.
     """
-    t = r.table("PrevPerm")["DATE_PERM"]
-    parts = t.str.extract(_PERM)
-    layout = parts["d"].notna()
-    day = pd.to_numeric(parts["d"].where(parts["d"] != "ZZ"), errors="coerce").astype("float64")
-    month = pd.to_numeric(parts["m"].where(parts["m"] != "ZZ"), errors="coerce").astype("float64")
-    year = pd.to_numeric(parts["y"].where(parts["y"] != "ZZZZ"), errors="coerce").astype("float64")
+    written = text(r, "PrevPerm", "DATE_PERM")
+    parts = pd.Series(written.values, dtype="string").str.extract(_PERM)
+
+    def number(part: str, unknown: str) -> np.ndarray:
+        return pd.to_numeric(parts[part].where(parts[part] != unknown), errors="coerce").to_numpy(dtype="float64")
+
+    day, month, year = number("d", "ZZ"), number("m", "ZZ"), number("y", "ZZZZ")
     # a known day must fit the known month in the known year (2000, a leap year, when the year is
     # unknown; the longest month when the month is unknown)
-    ref_year = year.fillna(2000)
-    ref_month = month.fillna(1)
-    month_ok = month.isna() | month.between(1, 12)
-    month_len = pd.Series(
-        pd.to_datetime(pd.DataFrame({"year": ref_year, "month": ref_month.where(month_ok, 1), "day": 1}))
-        .dt.days_in_month, index=t.index).where(month.notna(), 31)
-    day_ok = day.isna() | ((day >= 1) & (day <= month_len))
-    valid = t.isna() | (layout & month_ok & day_ok)
-    known_year = valid & year.notna() & t.notna()
-    first_month = month.fillna(1)
-    first_day = day.fillna(1)
-    last_month = month.fillna(12)
-    ymd = pd.DataFrame({"year": year.where(known_year), "month": first_month.where(known_year),
-                        "day": first_day.where(known_year)})
-    earliest = pd.to_datetime(ymd, errors="coerce")
-    last_start = pd.to_datetime(pd.DataFrame({"year": ymd["year"], "month": last_month.where(known_year), "day": 1}),
-                                errors="coerce")
-    last_day = day.where(day.notna(), last_start.dt.days_in_month)
-    latest = last_start + pd.to_timedelta(last_day - 1, unit="D")
-    return pd.DataFrame({"valid": valid.astype(bool), "earliest": earliest, "latest": latest}, index=t.index)
+    month_ok = np.isnan(month) | ((month >= 1) & (month <= 12))
+    known_month = ~np.isnan(month) & month_ok
+    ref_year = np.where(np.isnan(year), 2000, year).astype("int64")
+    month_len = np.where(known_month, days_in_month(ref_year, np.where(known_month, month, 1).astype("int64")), 31)
+    day_ok = np.isnan(day) | ((day >= 1) & (day <= month_len))
+    valid = parts["d"].notna().to_numpy() & month_ok & day_ok
+    known_year = valid & ~np.isnan(year)
+    y = np.where(known_year, year, 2000).astype("int64")
+    first_month = np.where(known_month, month, 1).astype("int64")
+    last_month = np.where(known_month, month, 12).astype("int64")
+    first_day = np.where(np.isnan(day), 1, day).astype("int64")
+    last_day = np.where(np.isnan(day), days_in_month(y, last_month), day).astype("int64")
+    never = np.datetime64("NaT", "us")
+
+    def per_row(values: np.ndarray, fill) -> np.ndarray:
+        return np.append(values, fill)[written.codes]  # the trailing slot: blank rows
+
+    earliest = np.where(known_year, make_dates(y, first_month, first_day).astype("datetime64[us]"), never)
+    latest = np.where(known_year, make_dates(y, last_month, last_day).astype("datetime64[us]"), never)
+    return pd.DataFrame({"valid": per_row(valid, True), "earliest": per_row(earliest, never),
+                         "latest": per_row(latest, never)})
