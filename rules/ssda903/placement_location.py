@@ -6,7 +6,7 @@ PL_LA, PL_LOCATION and PL_DISTANCE are not in the return: DfE derives them from 
 with the ONS postcode directory (validator/derive/ssda903_placement.py). A postcode not in the directory
 gives no PL_LA and no distance; rule 392c reports the postcode itself.
 Common conventions here: a short-break episode is one with LS V3 or V4 (a blank LS is not); a UASC child
-is one listed as UASC this year or last year (uasc_children); "outside England" is PL_LA SCO, WAL, NIR or
+is one listed as UASC this year or last year (uasc_now_or_before); "outside England" is PL_LA SCO, WAL, NIR or
 NUK (an unknown PL_LA is not shown to be outside England).
 """
 

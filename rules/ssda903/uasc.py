@@ -6,23 +6,20 @@ UASC when listed in the UASC table. `validator.derive.ssda903_header.uasc_childr
 both forms (and `uasc_children_last` for last year's return).
 """
 
+import numpy as np
 import pandas as pd
 
-from rules.common import missing_or_not_in
 from rules.ssda903 import rule
-from validator.derive import invalid_date, lookup
-from validator.derive.ssda903 import age_at, header_dob
+from validator.derive import ages, array, invalid_date, text
+from validator.derive.ssda903 import children, header_dob_of
 from validator.derive.ssda903_header import header_has_uasc_flag, uasc_children, uasc_children_last
 
 
-def _is(flag: pd.Series, value: bool) -> pd.Series:
-    """Plain bool Series: the (nullable) flag equals `value`; <NA> is neither True nor False."""
-    return (flag == value).fillna(False).astype(bool)
-
-
-def _child_rows(r, children: pd.Index, tables=("Header", "UASC")) -> dict:
-    """Flags on every row, in each of `tables` (this year), of the given children."""
-    return {t: r.table(t)["CHILD"].isin(children) for t in tables}
+def _child_rows(r, kids: np.ndarray, tables=("Header", "UASC")) -> dict:
+    """Flags on every row, in each of `tables` (this year), of the children numbered `kids`."""
+    c = children(r)
+    chosen = c.mark(kids)
+    return {t: chosen[c.of(t)] for t in tables}
 
 
 # ---------------------------------------------------------------- this year's return
@@ -39,10 +36,9 @@ def duc_not_valid_date(r):
 def uasc_flag_not_valid(r):
     """XML returns: HEADER/UASC must be 0 or 1; blank is not valid. CSV returns have no UASC flag
     (the UASC table says who is UASC), so nothing is checked for them."""
-    h = r.table("Header")
     if not header_has_uasc_flag(r, "Header"):
-        return {"Header": pd.Series(False, index=h.index)}
-    return {"Header": missing_or_not_in(h["UASC"], r.codes("UASC"))}
+        return {}
+    return {"Header": ~text(r, "Header", "UASC").isin(r.codes("UASC"))}
 
 
 @rule("231")
@@ -50,9 +46,8 @@ def uasc_under_11(r):
     """A UASC child (see module doc) who is under 11 on 31 March of the collection year,
     i.e. DOB after the date 11 years before it (an 11th birthday on 31 March passes). Flags the
     child's Header row(s); rows without a valid DOB are not evaluated."""
-    h = r.table("Header")
-    uasc = _is(lookup(h["CHILD"], uasc_children(r)["uasc"]), True)
-    return {"Header": uasc & (age_at(h["DOB_date"], r.year.end) < 11)}
+    uasc = uasc_children(r)["uasc"].to_numpy()[children(r).of("Header")] == 1
+    return {"Header": uasc & (ages(array(r, "Header", "DOB_date"), r.year.end) < 11)}
 
 
 @rule("303")
@@ -61,11 +56,11 @@ def duc_but_not_uasc(r):
     (0, blank or another value). Flags that UASC row and the child's Header row(s). Only XML returns
     can break it: in a CSV return a child listed in the UASC table is UASC by definition. Children
     without a Header row are left to INT09."""
-    u = r.table("UASC")
     kids = uasc_children(r)
-    not_uasc = kids.index[~_is(kids["uasc"], True)]
-    bad = u["DUC"].notna() & u["CHILD"].isin(not_uasc)
-    return {"UASC": bad, "Header": r.table("Header")["CHILD"].isin(u.loc[bad, "CHILD"])}
+    not_uasc = kids["in_header"].to_numpy() & (kids["uasc"].to_numpy() != 1)
+    u = children(r).of("UASC")
+    bad = text(r, "UASC", "DUC").given & not_uasc[u]
+    return {"UASC": bad, "Header": children(r).mark(u[bad])[children(r).of("Header")]}
 
 
 @rule("304")
@@ -74,19 +69,28 @@ def duc_after_18th_birthday(r):
     row's own; where that is blank or not a date (or, in XML returns, not repeated), the Header DOB.
     A child born 29 February turns 18 on 1 March in other years. Rows without valid dates are not
     evaluated."""
-    u = r.table("UASC")
-    header = lookup(u["CHILD"], header_dob(r))
-    dob = u["DOB_date"].fillna(header) if "DOB_date" in u.columns else header  # UASC.DOB is CSV-only
-    return {"UASC": age_at(dob, u["DUC_date"] - pd.Timedelta(days=1)) >= 18}
+    dob = header_dob_of(r, "UASC")
+    if "DOB_date" in r.table("UASC").columns:  # UASC.DOB is CSV-only
+        own = array(r, "UASC", "DOB_date")
+        dob = np.where(np.isnat(own), dob, own)
+    return {"UASC": ages(dob, array(r, "UASC", "DUC_date") - np.timedelta64(1, "D")) >= 18}
 
 
 # ---------------------------------------------------------------- compared with last year (205A-D)
 
 def _both_years(r) -> pd.DataFrame:
-    """Children in both years' Header: this year's and last year's UASC flag and DUC."""
+    """Per child number: this year's and last year's UASC flag and DUC (`uasc_children`), and `both`:
+    the child is in both years' Header (only those are compared)."""
     now, last = uasc_children(r), uasc_children_last(r)
     cols = ["uasc", "DUC", "DUC_date"]
-    return now[cols].join(last[cols].add_suffix("_last"), how="inner")
+    b = now[cols].join(last[cols].add_suffix("_last"))
+    b["both"] = now["in_header"] & last["in_header"]
+    return b
+
+
+def _compared(b: pd.DataFrame, bad) -> np.ndarray:
+    """The child numbers of children in both years where `bad`."""
+    return np.flatnonzero(b["both"].to_numpy() & np.asarray(bad, dtype=bool))
 
 
 @rule("205A")
@@ -97,14 +101,14 @@ def uasc_last_year_not_this_year(r):
     Interpretation: a last-year DUC before last year's collection year also shows the status ended.
     DUCs that are not valid dates are not compared. Flags this year's Header and UASC rows."""
     b = _both_years(r)
-    cand = _is(b["uasc"], False) & _is(b["uasc_last"], True)
+    cand = (b["uasc"] == 0) & (b["uasc_last"] == 1)
     end_last = r.year.previous.end
     unsupported = (
-        b["DUC_last"].isna()
+        ~b["DUC_last"]
         | (b["DUC_date_last"] > end_last)
         | (b["DUC_date"].notna() & b["DUC_date_last"].notna() & (b["DUC_date"] != b["DUC_date_last"]))
     )
-    return _child_rows(r, b.index[cand & unsupported])
+    return _child_rows(r, _compared(b, cand & unsupported))
 
 
 @rule("205B")
@@ -120,12 +124,12 @@ def uasc_both_years_duc_disagrees(r):
     child whose status ceased keeps the flag with the same DUC in later returns; a last-year DUC
     after last year's end (a projected date) may change."""
     b = _both_years(r)
-    cand = _is(b["uasc"], True) & _is(b["uasc_last"], True)
-    judged = (b["DUC"].isna() | b["DUC_date"].notna()) & (b["DUC_last"].isna() | b["DUC_date_last"].notna())
-    same = (b["DUC_date"] == b["DUC_date_last"]).fillna(False).astype(bool)
+    cand = (b["uasc"] == 1) & (b["uasc_last"] == 1)
+    judged = (~b["DUC"] | b["DUC_date"].notna()) & (~b["DUC_last"] | b["DUC_date_last"].notna())
+    same = b["DUC_date"] == b["DUC_date_last"]  # NaT never equals
     ceased_by_last_year = b["DUC_date_last"] <= r.year.previous.end
     ceased_before_this_year = b["DUC_date"] < r.year.start
-    return _child_rows(r, b.index[cand & judged & ~same & (ceased_by_last_year | ceased_before_this_year)])
+    return _child_rows(r, _compared(b, cand & judged & ~same & (ceased_by_last_year | ceased_before_this_year)))
 
 
 @rule("205C")
@@ -134,9 +138,8 @@ def duc_but_never_uasc(r):
     table) but with a DUC given in this year's or last year's return. Flags this year's Header and
     UASC rows. In practice only XML returns can break it."""
     b = _both_years(r)
-    cand = ~_is(b["uasc"], True) & ~_is(b["uasc_last"], True)
-    has_duc = b["DUC"].notna() | b["DUC_last"].notna()
-    return _child_rows(r, b.index[cand & has_duc])
+    cand = (b["uasc"] != 1) & (b["uasc_last"] != 1)
+    return _child_rows(r, _compared(b, cand & (b["DUC"] | b["DUC_last"])))
 
 
 @rule("205D")
@@ -145,4 +148,4 @@ def uasc_this_year_not_last(r):
     last year's UASC table). Children new this year are not compared. Flags this year's Header and
     UASC rows."""
     b = _both_years(r)
-    return _child_rows(r, b.index[_is(b["uasc"], True) & _is(b["uasc_last"], False)])
+    return _child_rows(r, _compared(b, (b["uasc"] == 1) & (b["uasc_last"] == 0)))

@@ -8,9 +8,11 @@ makes a UASC row for a child with a DUC, even when the flag says 0, so for XML i
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from validator.derive import derived
+from validator.derive import array, derived, take, text
+from validator.derive.ssda903 import children
 from validator.model import LAST
 
 UASC_CODES_TRUE, UASC_CODES_FALSE = "1", "0"
@@ -26,31 +28,27 @@ def header_has_uasc_flag(r, key: str = "Header") -> bool:
 
 
 def _uasc_children(r, suffix: str) -> pd.DataFrame:
-    h = r.table("Header" + suffix)
-    u = r.table("UASC" + suffix)
-    first_h = h.loc[h["CHILD"].notna()].drop_duplicates("CHILD")
-    first_u = u.loc[u["CHILD"].notna()].drop_duplicates("CHILD")
-    out = pd.DataFrame({"header_row": first_h.index, "DOB_date": first_h["DOB_date"].to_numpy()},
-                       index=pd.Index(first_h["CHILD"].to_numpy(), name="CHILD"))
-    uasc_rows = pd.Series(first_u.index.to_numpy(), index=first_u["CHILD"].to_numpy())
-    out["uasc_row"] = uasc_rows.reindex(out.index).fillna(-1).astype("int64")
-    duc = first_u.set_index("CHILD")
-    out["DUC"] = duc["DUC"].reindex(out.index)
-    out["DUC_date"] = duc["DUC_date"].reindex(out.index)
-    if header_has_uasc_flag(r, "Header" + suffix):
-        flag = first_h["UASC"].map({UASC_CODES_TRUE: True, UASC_CODES_FALSE: False}).astype("boolean")
-        out["uasc"] = flag.set_axis(out.index)
+    c = children(r)
+    header, uasc = "Header" + suffix, "UASC" + suffix
+    header_row, uasc_row = c.first_rows(header), c.first_rows(uasc)
+    if header_has_uasc_flag(r, header):
+        flag = text(r, header, "UASC").take(header_row)
+        status = np.where(flag.eq(UASC_CODES_TRUE), 1, np.where(flag.eq(UASC_CODES_FALSE), 0, -1))
     else:
-        out["uasc"] = pd.array(out.index.isin(first_u["CHILD"]), dtype="boolean")
-    return out
+        status = (uasc_row >= 0).astype("int64")
+    return pd.DataFrame({"in_header": header_row >= 0, "header_row": header_row, "uasc": status.astype("int8"),
+                         "uasc_row": uasc_row, "DUC": text(r, uasc, "DUC").take(uasc_row).given,
+                         "DUC_date": take(array(r, uasc, "DUC_date"), uasc_row)})
 
 
 @derived
 def uasc_children(r) -> pd.DataFrame:
-    """One row per CHILD of this year's Header (its first row), indexed by CHILD, with:
-    `uasc` (boolean; <NA> when an XML flag is blank or not 0/1): XML HEADER/UASC = 1, or for CSV
-    input the child has a UASC row; `header_row` (Header row label), `uasc_row` (the child's first
-    UASC row label, -1 if none), `DUC` / `DUC_date` from that UASC row, and the Header `DOB_date`."""
+    """One row per child number (`children`; the last row stands for a blank CHILD, never in Header):
+    `in_header` (the child has a row in this year's Header), `header_row` (its first Header row, -1
+    if none), `uasc` (1 UASC, 0 not, -1 unknown: an XML flag that is blank or not 0/1): XML
+    HEADER/UASC = 1, or for CSV input the child has a UASC row; `uasc_row` (the child's first UASC
+    row, -1 if none), `DUC` (that row gives a DUC) and `DUC_date`. Only rows with `in_header` are
+    meant: the others' values say nothing."""
     return _uasc_children(r, "")
 
 
