@@ -12,7 +12,6 @@ from validator.ingest.files import decode, expand, line_of, read_bytes, sha256, 
 from validator.ingest.raw import RawTable, ReadResult
 from validator.ingest.typing import build_frame
 from validator.ingest.xlsx import read_xlsx
-from validator.ingest.xmlread import read_903_xml, read_cin_xml, root_name
 from validator.model import CURRENT, PREVIOUS, InputFile, Return, Table
 from validator.spec import spec
 from validator.years import SUPPORTED, CollectionYear
@@ -34,6 +33,8 @@ def read_file(path: Path) -> tuple[ReadResult, InputFile]:
     if kind == "xlsx":
         result = ReadResult(ret="ssda903", tables=read_xlsx(data, path))
     elif kind == "xml":
+        from validator.ingest.xmlread import read_903_xml, read_cin_xml, root_name  # lxml only for XML
+
         root = root_name(data, path)
         if root == "EXPSSDA903":
             result = read_903_xml(data, path)

@@ -70,6 +70,18 @@ def clean_text(raw: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+def _loose(fmt: str) -> re.Pattern:
+    """A pattern matching every text `fmt` can read, and more (strptime's spacing and case rules).
+    pandas costs milliseconds a call, so a format no text comes near is not tried."""
+    parts = re.split(r"(%[dmyYHMS])", fmt)
+    digits = {"%Y": r"\d{4}", "%y": r"\d{2}"}
+    return re.compile("".join(digits.get(p, r"\s?\d{1,2}") if p.startswith("%") else re.escape(p).replace(r"\ ", r"\s+")
+                              for p in parts), re.IGNORECASE)
+
+
+_LOOSE = {fmt: _loose(fmt) for fmt in _FALLBACKS}
+
+
 def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     """Dates in DfE's layout first, then common other layouts and Excel serials; NaT when none fits."""
     out = pd.to_datetime(text, format=_PRIMARY[ret], errors="coerce")
@@ -79,7 +91,10 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
             break
         if fmt == _PRIMARY[ret]:
             continue
-        again = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        near = todo & text.str.fullmatch(_LOOSE[fmt]).fillna(False).astype(bool)
+        if not near.any():
+            continue
+        again = pd.to_datetime(text[near], format=fmt, errors="coerce")
         out.loc[again.index] = out.loc[again.index].fillna(again)
         todo = text.notna() & out.isna()
     if todo.any():
