@@ -135,7 +135,7 @@ def _re_referrals(r, suffix, year) -> np.ndarray:
     previous = np.full(len(child), np.datetime64("NaT"), dtype=t.dtype)
     previous[order] = np.where(same_child, t[np.maximum(before, 0)], np.datetime64("NaT"))
     refs = _referrals(r, suffix, year)
-    days = np.floor((date[refs] - previous[refs]) / np.timedelta64(1, "D"))
+    days = d.days(previous[refs], date[refs])
     return (days >= 1) & (days <= RE_REFERRAL_MAX_DAYS)
 
 
@@ -252,7 +252,7 @@ def tables(r) -> list[PreviewTable]:
     def details(column: str, rows: np.ndarray) -> Text:  # a CINdetails text column at these rows
         return text(r, "CINdetails", column).take(rows)
 
-    def who(codes: np.ndarray) -> pd.Categorical:
+    def who(codes: np.ndarray) -> d.ChildCodes:
         return d.as_children(r, codes)
 
     out: list[PreviewTable] = []

@@ -165,6 +165,7 @@ def child_codes(r, key: str) -> np.ndarray:
 
 
 def as_children(r, codes: np.ndarray) -> ChildCodes:
+    """Children from their codes (-1: blank), with the return's ids to name them."""
     return ChildCodes(codes, child_ids(r))
 
 
