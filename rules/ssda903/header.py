@@ -72,7 +72,7 @@ def upn_not_valid(r):
     check letter (see `upn_well_formed`; temporary UPNs ending in a letter are checked too, as in
     DfE's UPN guide). Lower-case letters are not valid. A blank UPN is left to rule 442."""
     upn = text(r, "Header", "UPN")
-    well_formed = upn_well_formed(pd.Series(upn.values, dtype="string")).to_numpy()  # once per distinct UPN
+    well_formed = upn_well_formed(pd.Series(upn.values, dtype="string")).to_numpy(dtype=bool)  # once per distinct UPN
     return {"Header": upn.given & ~upn.isin(UPN_UNKNOWN) & ~np.append(well_formed, False)[upn.codes]}
 
 

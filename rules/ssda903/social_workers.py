@@ -141,7 +141,7 @@ def sw_id_prefix(r):
     """SW_ID, where given, must begin with the upper-case characters SW or XX (a blank SW_ID is
     reported by the completeness rules)."""
     ident = text(r, "SWEpisodes", "SW_ID")
-    return {"SWEpisodes": ident.given & ~_per_value(ident, lambda v: v[:2] in ("SW", "XX"))}
+    return {"SWEpisodes": ident.given & ~ident.check(lambda v: v[:2] in ("SW", "XX"))}
 
 
 @rule("SW02STG1", years="2025/26-")
@@ -151,13 +151,7 @@ def sw_id_prefix_and_length(r):
     is read, as the public validator reads it, as adding this minimum length; to be confirmed against
     DfE's rule text.)"""
     ident = text(r, "SWEpisodes", "SW_ID")
-    return {"SWEpisodes": ident.given & ~_per_value(ident, lambda v: v[:2] in ("SW", "XX") and len(v) >= 4)}
-
-
-def _per_value(t, test) -> np.ndarray:
-    """`test` of each row's text, decided once per distinct value (False where blank)."""
-    hit = np.fromiter((test(v) for v in t.values), dtype=bool, count=len(t.values))
-    return np.append(hit, False)[t.codes]
+    return {"SWEpisodes": ident.given & ~ident.check(lambda v: v[:2] in ("SW", "XX") and len(v) >= 4)}
 
 
 @rule("SW04STG1")

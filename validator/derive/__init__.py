@@ -84,6 +84,12 @@ class Text:
         hit = np.fromiter((v in texts for v in self.values), dtype=bool, count=len(self.values))
         return np.append(hit, False)[self.codes]  # code -1 (blank) takes the trailing False
 
+    def check(self, test) -> np.ndarray:
+        """Rows whose text passes `test` (a function of one text), decided once per distinct value;
+        a blank row never does."""
+        passed = np.fromiter((bool(test(v)) for v in self.values), dtype=bool, count=len(self.values))
+        return np.append(passed, False)[self.codes]
+
     def eq(self, value: str) -> np.ndarray:
         """Rows whose text is exactly `value`."""
         return self.isin((value,))
@@ -123,10 +129,8 @@ def invalid_date(r, key: str, column: str) -> np.ndarray:
     """Rows of table `key` where `column` holds a value that is not a real date in DfE's layout
     (dd/mm/yyyy for SSDA903, yyyy-mm-dd for CIN). Blank is not flagged here."""
     written = text(r, key, column)
-    layout = re.compile(DATE_LAYOUT[r.kind])
-    # the layout is judged once per distinct spelling
-    wrong = np.fromiter((layout.fullmatch(v) is None for v in written.values), dtype=bool, count=len(written.values))
-    return written.given & (np.isnat(array(r, key, column + "_date")) | np.append(wrong, False)[written.codes])
+    in_layout = written.check(re.compile(DATE_LAYOUT[r.kind]).fullmatch)
+    return written.given & (np.isnat(array(r, key, column + "_date")) | ~in_layout)
 
 
 def lookup(keys: pd.Series, values: pd.Series) -> pd.Series:

@@ -46,9 +46,14 @@ class Children:
     text in every table of both years, -1 where CHILD is blank. Rules compare and join children on
     these integers rather than on the text."""
 
-    def __init__(self, numbers: dict[str, np.ndarray], count: int):
+    def __init__(self, numbers: dict[str, np.ndarray], ids: pd.Index):
         self._numbers = numbers
-        self.count = count
+        self.ids = ids  # the CHILD text of each number
+        self.count = len(ids)
+
+    def number(self, ids: pd.Series) -> np.ndarray:
+        """The number of each CHILD text in `ids` (-1 where blank or not in the return)."""
+        return self.ids.get_indexer(ids)
 
     def of(self, key: str) -> np.ndarray:
         """The child number of each row of table `key` (empty for a table the input lacks)."""
@@ -80,10 +85,10 @@ def children(r) -> Children:
     """The `Children` numbering of the return's CHILD values (one factorisation for every table)."""
     keys = [k for k, t in r.tables.items() if "CHILD" in t.frame.columns]
     if not keys:
-        return Children({}, 0)
+        return Children({}, pd.Index([], dtype="string"))
     codes, uniques = pd.factorize(pd.concat([r.tables[k].frame["CHILD"] for k in keys], ignore_index=True))
     ends = np.cumsum([len(r.tables[k].frame) for k in keys])
-    return Children(dict(zip(keys, np.split(codes, ends[:-1]))), len(uniques))
+    return Children(dict(zip(keys, np.split(codes, ends[:-1]))), pd.Index(uniques))
 
 
 def same_child(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

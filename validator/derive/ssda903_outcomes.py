@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import derived, text
-from validator.derive.ssda903 import age_at, birthday  # noqa: F401 - rules import birthday from here
+from validator.derive import ages, array, birthdays, derived, text
+from validator.derive.ssda903 import birthday, children, same_child  # noqa: F401 - rules import birthday from here
 
 SHORT_BREAKS = ("V3", "V4")  # LS: agreed series of short-term breaks
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
@@ -27,25 +27,16 @@ def any_present(t: pd.DataFrame, columns) -> pd.Series:
     return t[list(columns)].notna().any(axis=1)
 
 
-def _episode_flags(r) -> pd.DataFrame:
-    """Episodes with `in_year` (overlaps the collection year), `readable` (DECOM, and DEC when given,
-    are dates) and the three signs that the child was not looked after continuously."""
-    e = r.table("Episodes")
-    start, end = r.year.start, r.year.end
-    open_ = e["DEC"].isna()
-    e["readable"] = e["DECOM_date"].notna() & (open_ | e["DEC_date"].notna())
-    e["in_year"] = (e["DECOM_date"] <= end) & (open_ | (e["DEC_date"] >= start))
-    enters = e["RNE"].isin(["S"]) & (e["DECOM_date"] > start) & (e["DECOM_date"] <= end)
-    leaves = ~e["REC"].isin(["X1"]) & (e["DEC_date"] >= start) & (e["DEC_date"] < end)
-    short_break = e["LS"].isin(list(SHORT_BREAKS)) & e["in_year"]
-    e["breaks_continuity"] = enters | leaves | short_break
-    return e
+def any_given(r, key: str, columns) -> np.ndarray:
+    """Rows of table `key` where at least one of `columns` is given (not blank)."""
+    return np.logical_or.reduce([text(r, key, c).given for c in columns])
 
 
 @derived
-def continuously_looked_after(r) -> pd.Series:
-    """By CHILD (every child in Episodes): True when looked after continuously for at least 12 months
-    at 31 March (the OC2 cohort), False when not, <NA> when it cannot be told.
+def cohort_status(r) -> np.ndarray:
+    """Per child number (`children`; index it with numbers): 1 when looked after continuously for at
+    least 12 months at 31 March (the OC2 cohort), 0 when not, -1 when it cannot be told. A child with
+    no episode (or a blank CHILD) is 0: not looked after.
 
     DfE's definition (2021-22 validation guidance, derived_measures.md 1.1): looked after at some point
     in the year, and no episode that
@@ -54,61 +45,59 @@ def continuously_looked_after(r) -> pd.Series:
         (a blank REC counts as other than X1: the episode ended and nothing continues it), or
       - has LS V3/V4 (short breaks) and overlaps the year.
     So an episode ending on 31 March itself does not break continuity (DfE says "before 31 March").
-    Any one of these signs makes the child False. Otherwise a child with an episode whose DECOM is
-    not a date, or whose DEC is given but not a date, is <NA> (unknown); else True when one of its
-    episodes overlaps the year. Children absent from Episodes are not in the index (not looked after).
+    Any one of these signs makes the child 0. Otherwise a child with an episode whose DECOM is not a
+    date, or whose DEC is given but not a date, is -1 (unknown); else 1 when one of its episodes
+    overlaps the year.
     """
-    e = _episode_flags(r)
-    g = e.groupby("CHILD", sort=False)
-    broken = g["breaks_continuity"].any()
-    unknown = ~g["readable"].all()
-    in_year = g["in_year"].any()
-    out = in_year.astype("boolean")
-    out[unknown] = pd.NA
-    out[broken] = False
-    return out
+    c = children(r)
+    start, end = r.year.start.to_datetime64(), r.year.end.to_datetime64()
+    decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
+    open_ = text(r, "Episodes", "DEC").blank
+    readable = ~np.isnat(decom) & (open_ | ~np.isnat(dec))
+    in_year = (decom <= end) & (open_ | (dec >= start))
+    enters = text(r, "Episodes", "RNE").eq("S") & (decom > start) & (decom <= end)
+    leaves = ~text(r, "Episodes", "REC").eq("X1") & (dec >= start) & (dec < end)
+    short_break = text(r, "Episodes", "LS").isin(SHORT_BREAKS) & in_year
+    child = c.of("Episodes")
+    known = child >= 0
+
+    def any_of(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(child[known & mask], minlength=c.count + 1) > 0
+
+    status = np.where(any_of(in_year), 1, 0)
+    status[any_of(~readable)] = -1
+    status[any_of(enters | leaves | short_break)] = 0
+    return status.astype("int8")
 
 
-def cla_12_months(r, children: pd.Series) -> pd.Series:
-    """For each CHILD in `children` (aligned with it): True / False / <NA> as in
-    `continuously_looked_after`; a child with no episode is False."""
-    status = continuously_looked_after(r)
-    out = children.map(status).astype("boolean")
-    return out.where(children.isin(status.index), False)
+def cla_12_months(r, children_: pd.Series) -> pd.Series:
+    """For each CHILD in `children_` (aligned with it): True / False / <NA> as in `cohort_status`."""
+    status = cohort_status(r)[children(r).number(children_)]  # -1 (not in the return): the blank slot, 0
+    return pd.Series(pd.array(np.where(status < 0, None, status == 1), dtype="boolean"), index=children_.index)
 
 
 @derived
 def oc2_cohort(r) -> pd.DataFrame:
-    """OC2 with `age_start` / `age_end` (age on 1 April / 31 March, from OC2.DOB), `cohort` (known
-    to be in the OC2 cohort: `in_cohort`) and `not_cohort` (known not to be: `known_not_in_cohort`)."""
-    t = r.table("OC2")
-    t["age_start"] = age_at(t["DOB_date"], r.year.start)
-    t["age_end"] = age_at(t["DOB_date"], r.year.end)
-    status = cla_12_months(r, t["CHILD"])
-    t["cohort"] = status.fillna(False).astype(bool)
-    t["not_cohort"] = (~status).fillna(False).astype(bool)
-    return t
-
-
-def in_cohort(r, children: pd.Series) -> pd.Series:
-    """Plain boolean: the child is known to be in the OC2 cohort."""
-    return cla_12_months(r, children).fillna(False).astype(bool)
-
-
-def known_not_in_cohort(r, children: pd.Series) -> pd.Series:
-    """Plain boolean: the child is known not to be in the OC2 cohort (unknown children excluded)."""
-    return (~cla_12_months(r, children)).fillna(False).astype(bool)
+    """Per OC2 row: `age_start` / `age_end` (age on 1 April / 31 March, from OC2.DOB), `cohort`
+    (known to be in the OC2 cohort) and `not_cohort` (known not to be: unknown children are
+    neither)."""
+    dob = array(r, "OC2", "DOB_date")
+    status = cohort_status(r)[children(r).of("OC2")]
+    return pd.DataFrame({"age_start": ages(dob, r.year.start), "age_end": ages(dob, r.year.end),
+                         "cohort": status == 1, "not_cohort": status == 0})
 
 
 @derived
-def children_with_episode_in_year(r) -> frozenset:
-    """CHILDs with at least one episode that may fall in the collection year: every episode except
-    those whose readable dates put them wholly outside it (DECOM after 31 March, or DEC before
-    1 April). An episode with unreadable dates counts (it cannot be shown to be outside the year)."""
-    e = r.table("Episodes")
-    start, end = r.year.start, r.year.end
-    outside = (e["DECOM_date"] > end) | (e["DEC_date"] < start)
-    return frozenset(e.loc[~outside, "CHILD"].dropna())
+def episode_in_year(r) -> np.ndarray:
+    """Per child number (`children`): the child has at least one episode that may fall in the
+    collection year: every episode except those whose readable dates put them wholly outside it
+    (DECOM after 31 March, or DEC before 1 April). An episode with unreadable dates counts (it cannot
+    be shown to be outside the year). A blank CHILD has none."""
+    c = children(r)
+    outside = ((array(r, "Episodes", "DECOM_date") > r.year.end.to_datetime64())
+               | (array(r, "Episodes", "DEC_date") < r.year.start.to_datetime64()))
+    child = c.of("Episodes")[~outside]
+    return c.mark(child[child >= 0])
 
 
 @derived
@@ -120,43 +109,28 @@ def looked_after_at_31_march(r) -> np.ndarray:
 
 @derived
 def care_leavers(r) -> pd.DataFrame:
-    """OC3 rows with `has_info` (any of IN_TOUCH, ACTIV, ACCOM given) and `looked_after_in_year`
-    (the child has an episode that may fall in the year; see `children_with_episode_in_year`)."""
-    o = r.table("OC3")
-    o["has_info"] = any_present(o, OC3_ITEMS)
-    o["looked_after_in_year"] = o["CHILD"].isin(children_with_episode_in_year(r))
-    return o
-
-
-@derived
-def care_leavers_with_ages(r) -> pd.DataFrame:
-    """`care_leavers` with `age_start` / `age_end` (age on 1 April / 31 March, from OC3.DOB)."""
-    o = care_leavers(r).copy(deep=False)
-    o["age_start"] = age_at(o["DOB_date"], r.year.start)
-    o["age_end"] = age_at(o["DOB_date"], r.year.end)
-    return o
-
-
-def _birthday_17_or_18(r, o: pd.DataFrame) -> pd.Series:
-    """For OC3 rows of young people aged 17 or 18 on 31 March: the date of that (17th or 18th)
-    birthday, which falls in the collection year. NaT for everyone else."""
-    b17, b18 = birthday(o["DOB_date"], 17), birthday(o["DOB_date"], 18)
-    return b17.where(o["age_end"] == 17, b18.where(o["age_end"] == 18))
+    """Per OC3 row: `has_info` (any of IN_TOUCH, ACTIV, ACCOM given), `looked_after_in_year` (the
+    child has an episode that may fall in the year; see `episode_in_year`), `age_start` / `age_end`
+    (age on 1 April / 31 March, from OC3.DOB)."""
+    dob = array(r, "OC3", "DOB_date")
+    return pd.DataFrame({"has_info": any_given(r, "OC3", OC3_ITEMS),
+                         "looked_after_in_year": episode_in_year(r)[children(r).of("OC3")],
+                         "age_start": ages(dob, r.year.start), "age_end": ages(dob, r.year.end)})
 
 
 @derived
 def birthday_episodes(r) -> pd.DataFrame:
     """One row per (OC3 row of a young person aged 17 or 18 on 31 March, episode of that child): OC3
-    row label `oc3_row`, that 17th or 18th birthday `day` (see `_birthday_17_or_18`), and the
-    episode's DECOM_date, DEC, DEC_date, REC. Shared by rules 1007 and 1016."""
-    o = care_leavers_with_ages(r)
-    left = pd.DataFrame({"CHILD": o["CHILD"], "day": _birthday_17_or_18(r, o), "oc3_row": o.index})
-    left = left[left["day"].notna()]
-    e = r.table("Episodes")[["CHILD", "DECOM_date", "DEC", "DEC_date", "REC"]]
-    return left.merge(e, on="CHILD", how="inner")
+    row label `oc3_row`, Episodes row label `ep_row`, and that 17th or 18th birthday `day` (which
+    falls in the collection year; from OC3.DOB). Shared by rules 1007 and 1016."""
+    c = children(r)
+    dob, age_end = array(r, "OC3", "DOB_date"), care_leavers(r)["age_end"].to_numpy()
+    day = np.where(age_end == 17, birthdays(dob, 17), np.where(age_end == 18, birthdays(dob, 18), np.datetime64("NaT")))
+    oc3 = np.flatnonzero(~np.isnat(day))
+    i, ep = same_child(c.of("OC3")[oc3], c.of("Episodes"))
+    return pd.DataFrame({"oc3_row": oc3[i], "ep_row": ep, "day": day[oc3[i]]})
 
 
-__all__ = ["SHORT_BREAKS", "OC3_ITEMS", "OC2_HEALTH_ITEMS", "AD1_ITEMS", "any_present", "birthday",
-           "continuously_looked_after", "cla_12_months", "in_cohort", "known_not_in_cohort",
-           "children_with_episode_in_year", "looked_after_at_31_march", "care_leavers",
-           "oc2_cohort", "care_leavers_with_ages", "birthday_episodes"]
+__all__ = ["SHORT_BREAKS", "OC3_ITEMS", "OC2_HEALTH_ITEMS", "AD1_ITEMS", "any_present", "any_given", "birthday",
+           "cohort_status", "cla_12_months", "episode_in_year", "looked_after_at_31_march", "care_leavers",
+           "oc2_cohort", "birthday_episodes"]
