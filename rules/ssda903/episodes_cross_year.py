@@ -43,19 +43,24 @@ def _both(m: pd.DataFrame, bad) -> dict:
     return {"Episodes": m["row"].to_numpy()[bad], "Episodes_last": m["row_last"].to_numpy()[bad]}
 
 
-def _texts(m: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """This year's and last year's `column` as object arrays, None where blank."""
-    return (m[column].to_numpy(dtype=object, na_value=None),
-            m[column + "_last"].to_numpy(dtype=object, na_value=None))
+def _texts(r, m: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """This year's and last year's `column` of the continuing pairs, as object arrays (None where blank)."""
+    return (text(r, "Episodes", column).strings()[m["row"].to_numpy()],
+            text(r, "Episodes_last", column).strings()[m["row_last"].to_numpy()])
 
 
-def _differs(m: pd.DataFrame, column: str) -> np.ndarray:
+def _dates(r, m: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    return array(r, "Episodes", column)[m["row"].to_numpy()], array(r, "Episodes_last", column)[m["row_last"].to_numpy()]
+
+
+def _differs(r, m: pd.DataFrame, column: str) -> np.ndarray:
     """Text differs; two blanks agree, a blank and a value differ."""
-    a, b = _texts(m, column)
+    a, b = _texts(r, m, column)
     return a != b
 
 
 def _differs_known(m: pd.DataFrame, column: str) -> np.ndarray:
+    """A derived placement field differs where both years' values are known."""
     a, b = m[column].to_numpy(dtype=object, na_value=None), m[column + "_last"].to_numpy(dtype=object, na_value=None)
     return pd.notna(a) & pd.notna(b) & (a != b)
 
@@ -65,14 +70,14 @@ def first_decom_differs_from_open_episode(r):
     """Flags this year's first episode, and last year's final open episode, when their DECOM differ
     (both must be valid dates: the continuing episode keeps its start date)."""
     m = _continuing(r)
-    now, last = m["DECOM_date"].to_numpy(), m["DECOM_date_last"].to_numpy()
+    now, last = _dates(r, m, "DECOM_date")
     return _both(m, ~np.isnat(now) & (now != last))
 
 
 def _field_rule(column: str):
     def check(r):
         m = _continuing(r)
-        return _both(m, _differs(m, column))
+        return _both(m, _differs(r, m, column))
     return check
 
 
@@ -97,8 +102,8 @@ def cin_differs_from_open_episode(r):
 
 def _place_differs(r, allowed: dict[str, tuple[str, ...]]):
     m = _continuing(r)
-    bad = _differs(m, "PLACE")
-    now, last = _texts(m, "PLACE")
+    bad = _differs(r, m, "PLACE")
+    now, last = _texts(r, m, "PLACE")
     for old, new in allowed.items():
         bad &= ~((last == old) & pd.Index(now).isin(new))
     return _both(m, bad)
@@ -135,8 +140,13 @@ def urn_differs_from_open_episode(r):
     """Flags this year's first episode and last year's final open episode when URN differs (compared
     upper case; two blanks agree)."""
     m = _continuing(r)
-    upper = pd.DataFrame({"URN": m["URN"].str.upper(), "URN_last": m["URN_last"].str.upper()})
-    return _both(m, _differs(upper, "URN"))
+
+    def upper(key: str, rows: np.ndarray) -> np.ndarray:
+        """URN of the rows upper-cased (None where blank), once per distinct URN."""
+        urn = text(r, key, "URN")
+        return np.array([v.upper() for v in urn.values] + [None], dtype=object)[urn.codes[rows]]
+
+    return _both(m, upper("Episodes", m["row"].to_numpy()) != upper("Episodes_last", m["row_last"].to_numpy()))
 
 
 @rule("503G")
@@ -167,7 +177,8 @@ def pl_location_differs_from_open_episode(r):
 
 def _same_episode(r) -> pd.DataFrame:
     m = _continuing(r)
-    return m[(m["DECOM_date"].to_numpy() == m["DECOM_date_last"].to_numpy())]  # NaT never equals
+    now, last = _dates(r, m, "DECOM_date")
+    return m[now == last]  # NaT never equals
 
 
 @rule("452")

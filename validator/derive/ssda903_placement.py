@@ -21,17 +21,18 @@ from validator.derive.ssda903 import children, episodes, first_of_child
 from validator.reference import la_codes, postcodes, responsible_la
 
 
-def _placement(r, e: pd.DataFrame) -> pd.DataFrame:
-    """The derived placement fields of the episodes `e` (rows of this or last year's Episodes)."""
-    home = postcodes.lookup(e["HOME_POST"])
-    place = postcodes.lookup(e["PL_POST"])
-    out = pd.DataFrame(index=e.index)
+def _placement(r, home_post: pd.Series, pl_post: pd.Series) -> pd.DataFrame:
+    """The derived placement fields of episodes with these HOME_POST and PL_POST (aligned Series)."""
+    n = len(home_post)
+    found = postcodes.lookup(pd.concat([home_post, pl_post], ignore_index=True))  # one look-up for both
+    home, place = found.iloc[:n].set_axis(home_post.index), found.iloc[n:].set_axis(home_post.index)
+    out = pd.DataFrame(index=home_post.index)
     out["HOME_FOUND"] = home["found"].astype(bool)
     out["PL_FOUND"] = place["found"].astype(bool)
     out["PL_LA"] = la_codes.upper_tier(place["laua"], r.year.label)
     out["PL_LA_DFE"] = la_codes.dfe_numbers(out["PL_LA"])
     la = responsible_la(r)
-    loc = pd.Series(pd.NA, index=e.index, dtype="string")
+    loc = pd.Series(pd.NA, index=home_post.index, dtype="string")
     if la is not None:
         known = out["PL_LA"].notna()
         loc[known] = "OUT"
@@ -39,12 +40,6 @@ def _placement(r, e: pd.DataFrame) -> pd.DataFrame:
     out["PL_LOCATION"] = loc
     out["PL_DISTANCE"] = postcodes.distance_miles(home, place)
     return out
-
-
-@derived
-def placement(r) -> pd.DataFrame:
-    """PL_LA, PL_LOCATION, PL_DISTANCE (and helpers) for every row of this year's Episodes."""
-    return _placement(r, r.table("Episodes"))
 
 
 @derived
@@ -56,15 +51,11 @@ def final_last_year(r) -> np.ndarray:
     return first_of_child(child, np.flatnonzero(~np.isnat(decom) & (child >= 0)), decom, last=True)
 
 
-PLACEMENT_FIELDS = ["PL_LA", "PL_LOCATION", "PL_DISTANCE"]
-
-
 @derived
-def continuing_episodes(r) -> pd.DataFrame:
-    """This year's first episode (by DECOM) of each child whose final episode last year was open (DEC
-    blank), side by side with that episode: the Episodes columns of both years, last year's suffixed
-    `_last`, row labels in `row` and `row_last`, and the derived PL_LA, PL_LOCATION, PL_DISTANCE of
-    both (last year's in this year's geography, so the two compare). In this year's row order."""
+def continuing_rows(r) -> tuple[np.ndarray, np.ndarray]:
+    """For each child whose final episode last year was open (DEC blank) and who has episodes this
+    year: this year's first episode (by DECOM) and that final episode, as two arrays of row labels
+    (Episodes, Episodes_last), in this year's row order."""
     c = children(r)
     final = final_last_year(r)
     final = final[text(r, "Episodes_last", "DEC").blank[final]]
@@ -72,13 +63,40 @@ def continuing_episodes(r) -> pd.DataFrame:
     open_row[c.of("Episodes_last")[final]] = final  # per child; the blank slot stays -1
     first = np.flatnonzero(episodes(r)["order"].to_numpy() == 0)
     last = open_row[c.of("Episodes")[first]]
-    first, last = first[last >= 0], last[last >= 0]
-    now = r.table("Episodes").iloc[first]
-    now = now.join(placement(r)[PLACEMENT_FIELDS]).assign(row=first).reset_index(drop=True)
-    before = r.table("Episodes_last").iloc[last]
-    before = before.join(_placement(r, before)[PLACEMENT_FIELDS]).assign(row=last)
-    before = before.drop(columns="CHILD").add_suffix("_last").reset_index(drop=True)
-    return pd.concat([now, before], axis=1)
+    return first[last >= 0], last[last >= 0]
+
+
+@derived
+def _placements(r) -> pd.DataFrame:
+    """`_placement` of this year's Episodes, then of last year's episodes in `continuing_rows`
+    (in this year's geography): one postcode look-up for both."""
+    last = r.table("Episodes_last").iloc[continuing_rows(r)[1]]
+    e = r.table("Episodes")
+    return _placement(r, pd.concat([e["HOME_POST"], last["HOME_POST"]], ignore_index=True),
+                      pd.concat([e["PL_POST"], last["PL_POST"]], ignore_index=True))
+
+
+@derived
+def placement(r) -> pd.DataFrame:
+    """PL_LA, PL_LOCATION, PL_DISTANCE (and helpers) for every row of this year's Episodes."""
+    return _placements(r).iloc[:len(children(r).of("Episodes"))]
+
+
+PLACEMENT_FIELDS = ["PL_LA", "PL_LOCATION", "PL_DISTANCE"]
+
+
+@derived
+def continuing_episodes(r) -> pd.DataFrame:
+    """The pairs of `continuing_rows` (this year's first episode, last year's open final episode of
+    each child), in this year's row order: row labels `row` and `row_last`, and the derived PL_LA,
+    PL_LOCATION, PL_DISTANCE of both (last year's suffixed `_last`, in this year's geography, so the
+    two compare)."""
+    first, last = continuing_rows(r)
+    fields = _placements(r)[PLACEMENT_FIELDS]
+    n = len(children(r).of("Episodes"))
+    now = fields.iloc[first].reset_index(drop=True)
+    before = fields.iloc[n:].reset_index(drop=True).add_suffix("_last")
+    return pd.concat([pd.DataFrame({"row": first, "row_last": last}), now, before], axis=1)
 
 
 def placement_text(r, column: str) -> Text:
@@ -118,5 +136,5 @@ def provider_las(r) -> pd.DataFrame:
     return both.dropna(subset=["LA_DFE"]).reset_index(drop=True)
 
 
-__all__ = ["placement", "placement_text", "final_last_year", "continuing_episodes", "uasc_now_or_before",
-           "provider_las"]
+__all__ = ["placement", "placement_text", "final_last_year", "continuing_rows", "continuing_episodes",
+           "uasc_now_or_before", "provider_las"]
