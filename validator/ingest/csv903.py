@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import warnings
@@ -17,8 +18,11 @@ from validator.ingest.typing import blank_rows
 from validator.spec import spec
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(name: str) -> str:
-    return re.sub(r"\s+", "", name).upper()
+    return _SPACES.sub("", name).upper()
 
 
 # Columns DfE derives itself but some case management systems export: kept when present (not
@@ -26,9 +30,15 @@ def _norm(name: str) -> str:
 KEPT_DERIVED = {"Episodes": ("PL_LA", "PL_LOCATION", "PL_DISTANCE")}
 
 
+@functools.cache
 def _csv_tables() -> dict[str, list[str]]:
     s = spec("ssda903")
     return {t: [c.name for c in s.table_columns(t, fmt="csv")] for t in s.table_names}
+
+
+@functools.cache
+def _known(table: str) -> frozenset[str]:
+    return frozenset(_norm(c) for c in _csv_tables()[table])
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -56,7 +66,7 @@ def match_table(header: list[str], path: Path) -> tuple[str, dict[int, str], lis
     candidates = []
     for table, cols in _csv_tables().items():
         missing = [c for c in cols if _norm(c) not in seen]
-        known = {_norm(c) for c in cols}  # once per table, not per header cell (headers may be huge)
+        known = _known(table)  # once per table, not per header cell (headers may be huge)
         extra = [header[i].strip() for i, n in enumerate(names) if n and n not in known]
         candidates.append((len(missing), len(extra), -len(cols), table, cols, missing, extra))
     candidates.sort()
@@ -164,14 +174,15 @@ def read_csv(text: str, path: Path) -> RawTable:
         if '"' in text and len(df):
             breaks = sum(df[c].str.count(_LINE_BREAK.pattern).to_numpy(dtype=np.int64) for c in df.columns)
             lines = lines + np.concatenate([[0], np.cumsum(breaks)[:-1]])
-    df = df[sorted(positions)]
-    df.columns = [positions[i] for i in sorted(positions)]
+    at = {name: i for i, name in positions.items()}
+    cols = _csv_tables()[table] + [c for c in KEPT_DERIVED.get(table, ()) if c in at]
+    df = df[[at[c] for c in cols]]
+    df.columns = cols
     keep = ~blank_rows(df)
     dropped = int((~keep).sum())
-    df = df.loc[keep].reset_index(drop=True)
-    lines = lines[keep]
-    cols = _csv_tables()[table]
-    df = df[cols + [c for c in KEPT_DERIVED.get(table, ()) if c in df.columns]]
+    if dropped:
+        df = df.loc[keep].reset_index(drop=True)
+        lines = lines[keep]
     notes = []
     if extra:
         notes.append(f"extra columns not used by DfE: {_listed(extra)}")

@@ -64,12 +64,6 @@ _DFE_SAYS = {
 }
 
 
-def clean_text(raw: pd.Series) -> pd.Series:
-    """Trim spaces; an empty cell becomes <NA>. Case is never changed."""
-    s = raw.astype("string").str.strip()
-    return s.mask(s == "")
-
-
 def _loose(fmt: str) -> re.Pattern:
     """A pattern matching every text `fmt` can read, and more (strptime's spacing and case rules).
     pandas costs milliseconds a call, so a format no text comes near is not tried."""
@@ -168,78 +162,129 @@ def blank_rows(cells: pd.DataFrame) -> np.ndarray:
     return blank
 
 
-def _clean(uniques: np.ndarray, numberish: bool, valid_codes: set[str]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """The cleaned text of each distinct value written (None for blank) and the kinds of change
-    made to it. A column can hold thousands of distinct values (ids, dates, postcodes), so the
-    work runs as map() over them, not as Python statements per value."""
-    written = list(map(str, uniques))
-    text = list(map(str.strip, written))
-    n = len(text)
-    blank = np.fromiter(map(operator.not_, text), dtype=bool, count=n)
-    kinds = {k: np.zeros(n, dtype=bool) for k in _DFE_SAYS}
-    kinds["spaces"] = ~blank & np.fromiter(map(operator.ne, text, written), dtype=bool, count=n)
-    token = np.fromiter(map(BLANK_TOKENS.__contains__, map(str.upper, text)), dtype=bool, count=n)
-    for i in np.flatnonzero(token):
-        token[i] = text[i] not in valid_codes  # a valid code of the column (Disability NONE) stays
-    kinds["blank-token"] = token
-    cleaned = np.array(text, dtype=object)
-    cleaned[blank | token] = None
-    if numberish:
-        kinds["excel-number"] = np.fromiter(map(bool, map(_EXCEL_NUMBER.fullmatch, text)), dtype=bool, count=n)
-        for i in np.flatnonzero(kinds["excel-number"]):
-            cleaned[i] = text[i].split(".", 1)[0]
-    return cleaned, kinds
+class _Distinct:
+    """What ingest decides once per distinct text of a table: its text columns are factorized
+    together (a table holds few distinct texts; dates and codes repeat across its columns), and the
+    work runs as map() over the distinct texts, not as Python statements per value.
+
+    Every per-text array has one slot more than there are distinct texts, for a missing cell (None,
+    NaN), which `codes` points at."""
+
+    def __init__(self, spec: ReturnSpec, columns: list[np.ndarray], rows: int):
+        codes, uniques = pd.factorize(np.concatenate(columns) if columns else np.array([], dtype=object))
+        n = len(uniques)
+        self.codes = np.where(codes < 0, n, codes).reshape(len(columns), rows)
+        written = list(map(str, uniques))
+        text = list(map(str.strip, written))
+        self.text = np.array(text + [None], dtype=object)
+        self.blank = np.append(np.fromiter(map(operator.not_, text), dtype=bool, count=n), True)
+        self.spaces = ~self.blank & np.append(np.fromiter(map(operator.ne, text, written), dtype=bool, count=n), False)
+        self.token = np.append(np.fromiter(map(BLANK_TOKENS.__contains__, map(str.upper, text)), dtype=bool, count=n),
+                               False)
+        self.number = np.append(np.fromiter(map(bool, map(_EXCEL_NUMBER.fullmatch, text)), dtype=bool, count=n), False)
+        self.spec = spec
+        self._cleaned: dict = {}
+        self._strings: dict = {}
+        self._dates: dict = {}
+
+    def kinds(self, numberish: bool, kept: frozenset) -> dict[str, np.ndarray]:
+        """Which distinct texts each kind of change applies to, in a column of this kind."""
+        kinds = {k: np.zeros(len(self.text), dtype=bool) for k in _DFE_SAYS}
+        kinds["spaces"] = self.spaces
+        kinds["blank-token"] = self._blank_token(kept)
+        if numberish:
+            kinds["excel-number"] = self.number
+        return kinds
+
+    def _blank_token(self, kept: frozenset) -> np.ndarray:
+        if not kept:
+            return self.token
+        token = self.token.copy()  # a valid code of the column (Disability NONE) stays
+        for i in np.flatnonzero(token):
+            token[i] = self.text[i] not in kept
+        return token
+
+    def cleaned(self, key: tuple) -> np.ndarray:
+        """The cleaned text of each distinct text (None for blank) in a column of kind `key`:
+        (known to DfE, numberish, valid codes that look like blank tokens)."""
+        if key not in self._cleaned:
+            known, numberish, kept = key
+            out = self.text.copy()
+            out[self.blank | (self._blank_token(kept) if known else False)] = None
+            if numberish:
+                for i in np.flatnonzero(self.number):
+                    out[i] = out[i].split(".", 1)[0]
+            self._cleaned[key] = out
+        return self._cleaned[key]
+
+    def strings(self, key: tuple, codes: np.ndarray):
+        """A column's cleaned text as a pandas string array."""
+        if key not in self._strings:
+            self._strings[key] = pd.array(self.cleaned(key), dtype="string")
+        return self._strings[key].take(codes)
+
+    def dates(self, key: tuple, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(date, Excel serial, in DfE's layout) per distinct text, read for the texts of a date
+        column not yet read for an earlier one."""
+        cleaned = self.cleaned(key)
+        if key not in self._dates:
+            n = len(cleaned)
+            self._dates[key] = (np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), np.zeros(n, dtype=bool),
+                                np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+        dates, serial, in_layout, done = self._dates[key]
+        todo = np.zeros(len(cleaned), dtype=bool)
+        todo[codes] = True
+        todo = np.flatnonzero(todo & ~done)
+        if len(todo):
+            dates[todo], serial[todo], in_layout[todo] = _date_facts(cleaned[todo], self.spec.ret)
+            done[todo] = True
+        return dates, serial, in_layout
 
 
-def _normalise_column(spec: ReturnSpec, table: str, col, written: pd.Series, notes: list) -> dict[str, object]:
-    """One DfE column: cleaned text, the typed value beside it, and a note per kind of change.
-
-    Every decision is taken once per distinct value written (a column holds few: codes, dates)
-    and spread back to the rows, which keeps large returns fast."""
-    values = written.to_numpy(dtype=object)
-    codes, uniques = pd.factorize(values)
-    n = len(uniques)
-    valid_codes = {code for code, _, _ in spec._codes.get(col.name, [])}
-    cleaned, kinds = _clean(uniques, col.type in _NUMBERISH_TYPES, valid_codes)
-
-    # Each per-value array gets the value of a missing cell (None, NaN) appended: factorize codes
-    # such a cell -1, which numpy's take reads as the last element.
-    def spread(per_value: np.ndarray, missing) -> np.ndarray:
-        return np.append(per_value, np.array([missing], dtype=per_value.dtype)).take(codes)
-
-    out: dict[str, object] = {col.name: pd.array(np.append(cleaned, None), dtype="string").take(codes)}
+def _normalise_column(distinct: _Distinct, table: str, col, i: int, written: np.ndarray, notes: list) -> dict:
+    """One DfE column: cleaned text, the typed value beside it, and a note per kind of change."""
+    codes = distinct.codes[i]
+    kept = frozenset(code for code, _, _ in distinct.spec._codes.get(col.name, []) if code.upper() in BLANK_TOKENS)
+    key = (True, col.type in _NUMBERISH_TYPES, kept)
+    kinds = distinct.kinds(*key[1:])
+    out: dict[str, object] = {col.name: distinct.strings(key, codes)}
     if col.type == "date":
-        dates, serial, in_layout = _date_facts(cleaned, spec.ret)
+        dates, serial, in_layout = distinct.dates(key, codes)
         parsed = ~np.isnat(dates)
         kinds["excel-serial-date"] = parsed & serial
         kinds["date-layout"] = parsed & ~in_layout & ~serial
-        out[col.name + "_date"] = spread(dates, np.datetime64("NaT"))
+        out[col.name + "_date"] = dates.take(codes)
     elif col.type == "integer":
-        nums = pd.to_numeric(pd.Series(cleaned, dtype="string"), errors="coerce").astype("float64").to_numpy()
-        out[col.name + "_num"] = spread(nums, np.nan)
-    per_value = np.bincount(codes[codes >= 0], minlength=n)
-    layout = "dd/mm/yyyy" if spec.ret == "ssda903" else "yyyy-mm-dd"
+        nums = pd.to_numeric(pd.Series(distinct.cleaned(key), dtype="string"), errors="coerce")
+        out[col.name + "_num"] = nums.astype("float64").to_numpy().take(codes)
+    per_value = np.bincount(codes, minlength=len(distinct.text))
+    layout = "dd/mm/yyyy" if distinct.spec.ret == "ssda903" else "yyyy-mm-dd"
     for kind, flags in kinds.items():
         count = int(per_value[flags].sum())
         if count:
-            examples = [str(v) for v in uniques[flags][:3]]
+            examples = [str(v) for v in pd.unique(written[flags.take(codes)])[:3]]
             notes.append(Normalisation(table, col.name, kind, count, examples, _DFE_SAYS[kind].format(layout=layout)))
     return out
 
 
 def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Normalisation]]:
     """The rules' frame for one table from its raw text cells (index = data row), and what changed."""
+    known = {c.name: c for c in spec.columns.get(table, [])}
+    keys = {n for n in raw.columns if n in KEY_COLUMNS or (n in known and known[n].type == "key")}
+    texts = [n for n in raw.columns if n not in keys]
+    written = [raw[n].to_numpy(dtype=object) for n in texts]
+    distinct = _Distinct(spec, written, len(raw))
     cols: dict[str, object] = {}
     notes: list[Normalisation] = []
-    known = {c.name: c for c in spec.columns.get(table, [])}
     for name in raw.columns:
-        col = known.get(name)
-        if name in KEY_COLUMNS or (col is not None and col.type == "key"):
+        if name in keys:
             cols[name] = raw[name].astype("int64").to_numpy()
-        elif col is None:
-            cols[name] = clean_text(raw[name]).array
-        else:
-            cols.update(_normalise_column(spec, table, col, raw[name], notes))
+            continue
+        i = texts.index(name)
+        if name in known:
+            cols.update(_normalise_column(distinct, table, known[name], i, written[i], notes))
+        else:  # not DfE's (a kept derived column): trimmed, nothing else
+            cols[name] = distinct.strings((False, False, frozenset()), distinct.codes[i])
     order = {k: i for i, k in enumerate(_DFE_SAYS)}
     notes.sort(key=lambda x: (list(raw.columns).index(x.column), order[x.kind]))
     return pd.DataFrame(cols, index=raw.index, copy=False), notes
@@ -272,5 +317,5 @@ def is_valid_layout(text: pd.Series, ret: str) -> pd.Series:
     return text.isna() | text.str.fullmatch(DATE_LAYOUT[ret]).fillna(False).astype(bool)
 
 
-__all__ = ["clean_text", "parse_dates", "build_frame", "typed_frame", "empty_frame", "is_valid_layout",
+__all__ = ["parse_dates", "build_frame", "typed_frame", "empty_frame", "is_valid_layout",
            "Normalisation", "np"]
