@@ -15,8 +15,7 @@ import pandas as pd
 from rules.cin import rule
 from validator.calendar import minus_working_days
 from validator.derive.cin import s47_flags
-from validator.derive.cin_activity import (EPISODE_KEY, count_in_group, in_keys, last_day, rows_of_keys,
-                                           starts_inside_another)
+from validator.derive.cin_activity import EPISODE_KEY, count_in_group, last_day, rows_of_keys, starts_inside_another
 from validator.registry import RETURN_LEVEL
 
 
@@ -27,12 +26,12 @@ def _in_census(r, d: pd.Series) -> pd.Series:
     return ((d >= r.year.start) & (d <= r.year.end)).fillna(False).astype(bool)
 
 
-def _starts_on_icpc(plans: pd.DataFrame, icpc: pd.DataFrame) -> pd.Series:
-    """Plans whose valid CPPstartDate equals a valid DateOfInitialCPC of a row of `icpc`
-    (Section47 or CINdetails) in the same episode."""
-    key = EPISODE_KEY + ["CPPstartDate_date"]
-    dates = icpc[EPISODE_KEY + ["DateOfInitialCPC_date"]].rename(columns={"DateOfInitialCPC_date": "CPPstartDate_date"})
-    return in_keys(plans, dates.dropna(), key) & plans["CPPstartDate_date"].notna()
+def _starts_on_icpc(plans: pd.DataFrame, icpc: pd.DataFrame, where: pd.Series) -> pd.Series:
+    """Plans whose valid CPPstartDate equals a valid DateOfInitialCPC, in the same episode, of a
+    row of `icpc` (Section47 or CINdetails) where `where` is true."""
+    day = "CPPstartDate_date"
+    icpc_days = icpc[EPISODE_KEY].assign(**{day: icpc["DateOfInitialCPC_date"]})
+    return plans[day].notna() & rows_of_keys(plans, icpc_days, where & icpc_days[day].notna(), EPISODE_KEY + [day])
 
 
 # --- one Section47 group ------------------------------------------------------------------------------
@@ -133,10 +132,9 @@ def icpc_at_both_levels(r):
     e = r.table("CINdetails")
     s = r.table("Section47")
     key = EPISODE_KEY + ["DateOfInitialCPC_date"]
-    cin = e[key].dropna()
-    s47 = s[key].dropna()
-    return {"CINdetails": in_keys(e, s47, key) & e["DateOfInitialCPC_date"].notna(),
-            "Section47": in_keys(s, cin, key) & s["DateOfInitialCPC_date"].notna()}
+    e_dated, s_dated = e["DateOfInitialCPC_date"].notna(), s["DateOfInitialCPC_date"].notna()
+    return {"CINdetails": e_dated & rows_of_keys(e, s, s_dated, key),
+            "Section47": s_dated & rows_of_keys(s, e, e_dated, key)}
 
 
 @rule("2885")
@@ -156,8 +154,8 @@ def plan_start_not_on_icpc(r):
     with_conference = ~s47_flags(r)["icpc_not_required_true"]  # the enquiries behind a conference
     via_s47 = rows_of_keys(p, s, with_conference, EPISODE_KEY)
 
-    matches_s47 = _starts_on_icpc(p, s[with_conference])
-    matches_cin = _starts_on_icpc(p, e)
+    matches_s47 = _starts_on_icpc(p, s, with_conference)
+    matches_cin = _starts_on_icpc(p, e, pd.Series(True, index=e.index))
 
     bad_s47 = in_year & via_s47 & ~matches_s47
     bad_cin = in_year & ~via_s47 & ~matches_cin
