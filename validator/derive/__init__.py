@@ -64,8 +64,8 @@ class Text:
 
     @classmethod
     def of(cls, column: pd.Series) -> "Text":
-        codes, uniques = pd.factorize(column)
-        return cls(codes, np.asarray(uniques, dtype=object))
+        codes, uniques = pd.factorize(column.to_numpy(dtype=object, na_value=None))  # None (blank): -1
+        return cls(codes, uniques)
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -114,15 +114,20 @@ def take(values: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return np.concatenate([values, np.array([missing], dtype=values.dtype)])[rows]
 
 
+def _column(r, key: str, column: str) -> pd.Series:
+    # read only, so without the shallow copy r.table() makes for a rule
+    return r.tables[key].frame[column] if r.has(key) else r.table(key)[column]
+
+
 def text(r, key: str, column: str) -> Text:
     """Text column `column` of table `key` (rows in table order) as a `Text`, made once per run."""
-    return cached(r, f"text {key}.{column}", lambda: Text.of(r.table(key)[column]))
+    return cached(r, f"text {key}.{column}", lambda: Text.of(_column(r, key, column)))
 
 
 def array(r, key: str, column: str) -> np.ndarray:
     """Column `column` of table `key` as a numpy array, for date (datetime64[ns], NaT where not a
     date) and number columns; text columns are read with `text`."""
-    return cached(r, f"array {key}.{column}", lambda: r.table(key)[column].to_numpy())
+    return cached(r, f"array {key}.{column}", lambda: _column(r, key, column).to_numpy())
 
 
 def invalid_date(r, key: str, column: str) -> np.ndarray:

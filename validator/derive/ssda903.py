@@ -86,7 +86,8 @@ def children(r) -> Children:
     keys = [k for k, t in r.tables.items() if "CHILD" in t.frame.columns]
     if not keys:
         return Children({}, pd.Index([], dtype="string"))
-    codes, uniques = pd.factorize(pd.concat([r.tables[k].frame["CHILD"] for k in keys], ignore_index=True))
+    texts = [r.tables[k].frame["CHILD"].to_numpy(dtype=object, na_value=None) for k in keys]
+    codes, uniques = pd.factorize(np.concatenate(texts))  # None (blank) -> -1
     ends = np.cumsum([len(r.tables[k].frame) for k in keys])
     return Children(dict(zip(keys, np.split(codes, ends[:-1]))), pd.Index(uniques))
 
