@@ -7,7 +7,6 @@ both forms (and `uasc_children_last` for last year's return).
 """
 
 import numpy as np
-import pandas as pd
 
 from rules.ssda903 import rule
 from validator.derive import ages, array, invalid_date, text
@@ -78,19 +77,19 @@ def duc_after_18th_birthday(r):
 
 # ---------------------------------------------------------------- compared with last year (205A-D)
 
-def _both_years(r) -> pd.DataFrame:
+def _both_years(r) -> dict[str, np.ndarray]:
     """Per child number: this year's and last year's UASC flag and DUC (`uasc_children`), and `both`:
     the child is in both years' Header (only those are compared)."""
     now, last = uasc_children(r), uasc_children_last(r)
-    cols = ["uasc", "DUC", "DUC_date"]
-    b = now[cols].join(last[cols].add_suffix("_last"))
-    b["both"] = now["in_header"] & last["in_header"]
+    b = {c: now[c].to_numpy() for c in ("uasc", "DUC", "DUC_date")}
+    b |= {c + "_last": last[c].to_numpy() for c in ("uasc", "DUC", "DUC_date")}
+    b["both"] = now["in_header"].to_numpy() & last["in_header"].to_numpy()
     return b
 
 
-def _compared(b: pd.DataFrame, bad) -> np.ndarray:
+def _compared(b: dict, bad: np.ndarray) -> np.ndarray:
     """The child numbers of children in both years where `bad`."""
-    return np.flatnonzero(b["both"].to_numpy() & np.asarray(bad, dtype=bool))
+    return np.flatnonzero(b["both"] & bad)
 
 
 @rule("205A")
@@ -102,12 +101,9 @@ def uasc_last_year_not_this_year(r):
     DUCs that are not valid dates are not compared. Flags this year's Header and UASC rows."""
     b = _both_years(r)
     cand = (b["uasc"] == 0) & (b["uasc_last"] == 1)
-    end_last = r.year.previous.end
-    unsupported = (
-        ~b["DUC_last"]
-        | (b["DUC_date_last"] > end_last)
-        | (b["DUC_date"].notna() & b["DUC_date_last"].notna() & (b["DUC_date"] != b["DUC_date_last"]))
-    )
+    end_last = r.year.previous.end.to_datetime64()
+    now, last = b["DUC_date"], b["DUC_date_last"]
+    unsupported = ~b["DUC_last"] | (last > end_last) | (~np.isnat(now) & ~np.isnat(last) & (now != last))
     return _child_rows(r, _compared(b, cand & unsupported))
 
 
@@ -125,10 +121,11 @@ def uasc_both_years_duc_disagrees(r):
     after last year's end (a projected date) may change."""
     b = _both_years(r)
     cand = (b["uasc"] == 1) & (b["uasc_last"] == 1)
-    judged = (~b["DUC"] | b["DUC_date"].notna()) & (~b["DUC_last"] | b["DUC_date_last"].notna())
-    same = b["DUC_date"] == b["DUC_date_last"]  # NaT never equals
-    ceased_by_last_year = b["DUC_date_last"] <= r.year.previous.end
-    ceased_before_this_year = b["DUC_date"] < r.year.start
+    now, last = b["DUC_date"], b["DUC_date_last"]
+    judged = (~b["DUC"] | ~np.isnat(now)) & (~b["DUC_last"] | ~np.isnat(last))
+    same = now == last  # NaT never equals
+    ceased_by_last_year = last <= r.year.previous.end.to_datetime64()
+    ceased_before_this_year = now < r.year.start.to_datetime64()
     return _child_rows(r, _compared(b, cand & judged & ~same & (ceased_by_last_year | ceased_before_this_year)))
 
 
