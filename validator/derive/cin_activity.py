@@ -8,8 +8,9 @@ Scopes (CIN census conventions):
   - within a plan       = EPISODE_KEY + CPPID               PLAN_KEY
 
 All helpers are vectorised (keys packed into one integer per row, merges, bincounts) and return
-plain boolean Series or row labels. ReferralNFA and ICPCnotRequired are read once per run
-(validator.derive.cin: episode_flags, s47_flags).
+boolean Series aligned with the table they are about. What several rules read is made once per run:
+text columns (`equals`), parent rows (`parent_rows`), and in validator.derive.cin the ReferralNFA
+and ICPCnotRequired flags (episode_flags, s47_flags).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def key_codes(frames: list[pd.DataFrame], keys: list[str]) -> list[np.ndarray]:
         if values.dtype.kind not in "iu":  # dates: dense codes, NaT one value of its own
             values = pd.factorize(values, use_na_sentinel=False)[0]
         values = values.astype(np.int64)
-        lo = values.min(initial=0)
+        lo = values.min(initial=0)  # 0 unless a key is negative
         span = int(values.max(initial=0)) - int(lo) + 1
         if int(code.max(initial=0)) >= 2**62 // span:  # renumber densely so the product fits in int64
             code = pd.factorize(code)[0].astype(np.int64)
