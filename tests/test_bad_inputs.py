@@ -220,6 +220,18 @@ def test_row_with_too_few_values_reads_blanks_and_rules_flag_them(capsys, tmp_pa
     assert [(x["rule"], x["child"], x["source"]["line"]) for x in f] == [("102", "2", 3)]
 
 
+def test_dates_out_of_any_calendar_range_are_invalid_dates_not_a_crash(capsys, tmp_path):
+    p = tmp_path / "header.csv"
+    p.write_text("CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n1,1,01/01/1500,WBRI,UN1,,\n2,2,31/12/9999,WBRI,UN1,,\n"
+                 "3,1,01/01/2015,WBRI,UN1,,\n")
+    out = tmp_path / "o.json"
+    code, _, _ = run(capsys, p, *Y, "--select", "102", "--json", out)
+    assert code == 1
+    f = json.loads(out.read_text())["findings"]
+    assert [(x["rule"], x["child"], x["values"]) for x in f] == [("102", "1", {"DOB": "01/01/1500"}),
+                                                                 ("102", "2", {"DOB": "31/12/9999"})]
+
+
 def test_trailing_commas_are_ignored_with_a_note():
     r = load_return([str(CORPUS / "trailing_comma.csv")], kind="ssda903", year="2024/25")
     assert r.tables["Header"].frame["CHILD"].tolist() == ["1", "2"]

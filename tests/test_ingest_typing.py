@@ -11,7 +11,8 @@ from validator.ingest.typing import (_EXCEL_EPOCH, _FALLBACKS, _PRIMARY, _SERIAL
 
 EDGE = {
     "ssda903": ["01/05/2024", "1/5/2024 10:30", "01/05/2024  10:30:00", "2024-05-01t10:00:00", "1-5-2024",
-                "1.5.2024", "01/05/24", "2024-5-1", "2024-05-01 10:30", "01/05/2024T10:30", "29/02/2024", "29/02/2023", "31/02/2024", "31/04/2024", "31/12/2261", "01/01/1678",
+                "1.5.2024", "01/05/24", "2024-5-1", "2024-05-01 10:30", "01/05/2024T10:30", "29/02/2024",
+                "29/02/2023", "31/02/2024", "31/04/2024", "31/12/2261", "01/01/1678", "01/01/1500", "01/01/0001",
                 "00/01/2024", "01/00/2024", "01/13/2024", "1/05/2024", "01/5/2024", "01/05/24", "01-05-2024",
                 "2024-05-01", "01/05/2024 10:30", "45123", "45123.0", " 1/05/2024", "0a/05/2024", "01//5/2024",
                 "٠١/٠٥/٢٠٢٤", "31/09/1999", "01/05/2O24", "aa/bb/cccc"],
@@ -22,12 +23,14 @@ EDGE = {
 
 
 def _pandas_dates(text: pd.Series, ret: str) -> pd.Series:
-    """The reading without shortcuts: every layout tried by pandas on every value not yet read."""
+    """The reading without shortcuts: every layout tried by pandas on every value not yet read;
+    dates datetime64[ns] cannot hold are no dates."""
     out = pd.to_datetime(text, format=_PRIMARY[ret], errors="coerce")
     for fmt in _FALLBACKS:
         todo = text.notna() & out.isna()
         if fmt != _PRIMARY[ret] and todo.any():
             out = out.fillna(pd.to_datetime(text.where(todo), format=fmt, errors="coerce"))
+    out = out.where(out.between(pd.Timestamp.min, pd.Timestamp.max))
     serial = text.notna() & out.isna() & text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
     if serial.any():
         out.loc[serial] = _EXCEL_EPOCH + pd.to_timedelta(pd.to_numeric(text[serial], errors="coerce"), unit="D")
@@ -59,8 +62,9 @@ def test_dates_read_as_pandas_reads_them(ret):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 39), st.integers(0, 14), st.integers(1678, 2261),
-                          st.sampled_from(["/", "-", "."])), max_size=30))
+@given(st.lists(st.tuples(st.integers(0, 39), st.integers(0, 14),
+                          st.one_of(st.integers(1670, 2270), st.integers(1, 9999)), st.sampled_from(["/", "-", "."])),
+                max_size=30))
 def test_random_dates_read_as_pandas_reads_them(parts):
     _same([f"{d:02d}{s}{m:02d}{s}{y}" for d, m, y, s in parts], "ssda903")
     _same([f"{y}{s}{m:02d}{s}{d:02d}" for d, m, y, s in parts], "cin")
@@ -73,6 +77,11 @@ def test_odd_texts_read_as_pandas_reads_them(texts):
         _same(texts, ret)
         np.testing.assert_array_equal(parse_dates(pd.Series(texts, dtype="string"), ret).to_numpy(),
                                       _pandas_dates(pd.Series(texts, dtype="string"), ret).to_numpy())
+
+
+def test_dates_datetime64_cannot_hold_are_no_dates():
+    got = parse_dates(pd.Series(["01/01/1500", "01/01/9999", "11/04/2262", "12/04/2262"], dtype="string"), "ssda903")
+    assert got.isna().tolist() == [True, True, False, True]
 
 
 def test_blank_rows():

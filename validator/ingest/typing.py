@@ -77,26 +77,23 @@ _LOOSE = {fmt: _loose(fmt) for fmt in _FALLBACKS}
 
 
 def parse_dates(text: pd.Series, ret: str) -> pd.Series:
-    """Dates in DfE's layout first, then common other layouts and Excel serials; NaT when none fits."""
-    out = pd.to_datetime(text, format=_PRIMARY[ret], errors="coerce")
-    todo = text.notna() & out.isna()
-    for fmt in _FALLBACKS:
-        if not todo.any():
-            break
-        if fmt == _PRIMARY[ret]:
-            continue
+    """Dates in DfE's layout first, then common other layouts and Excel serials; NaT when none fits,
+    or when the date is outside what datetime64[ns] holds (1677-2262: no date DfE could mean)."""
+    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    todo = text.notna()
+    for fmt in dict.fromkeys([_PRIMARY[ret], *_FALLBACKS]):
         near = todo & text.str.fullmatch(_LOOSE[fmt]).fillna(False).astype(bool)
-        if not near.any():
-            continue
-        again = pd.to_datetime(text[near], format=fmt, errors="coerce")
-        out.loc[again.index] = out.loc[again.index].fillna(again)
-        todo = text.notna() & out.isna()
-    if todo.any():
-        serial = todo & text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
-        if serial.any():
-            days = pd.to_numeric(text[serial], errors="coerce")
-            out.loc[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
-    return out.astype("datetime64[ns]")
+        if near.any():
+            read = pd.to_datetime(text[near], format=fmt, errors="coerce")
+            out[near] = read.where(read.between(pd.Timestamp.min, pd.Timestamp.max)).astype("datetime64[ns]")
+            todo &= out.isna()
+        if not todo.any():
+            return out
+    serial = todo & text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
+    if serial.any():
+        days = pd.to_numeric(text[serial], errors="coerce")
+        out[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+    return out
 
 
 # Where day, month and year sit in a date written in DfE's layout, and where its separators are.
