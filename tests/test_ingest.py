@@ -139,6 +139,27 @@ def test_cin_xml_namespaced_keeps_every_repeat_and_parent_keys(tmp_path):
     assert r.tables["Header"].frame["ReferenceDate_date"].iloc[0].strftime("%Y-%m-%d") == "2025-03-31"
 
 
+def test_cin_record_elements_last_one_wins_and_generated_keys_are_never_overwritten(tmp_path):
+    child = """<Child>
+   <ChildIdentifiers><LAchildID>OLD</LAchildID><UPN>U1</UPN></ChildIdentifiers>
+   <ChildIdentifiers><LAchildID>B2</LAchildID><UPN>U2</UPN><UPN>U3</UPN><Sex><x/>F</Sex></ChildIdentifiers>
+   <CINdetails><CINreferralDate>2024-05-01</CINreferralDate><CINdetailsID>9</CINdetailsID>
+    <Assessments><LAchildID>OTHER</LAchildID><AssessmentID>7</AssessmentID><ChildSeq>x</ChildSeq>
+     <AssessmentActualStartDate>2024-05-02</AssessmentActualStartDate></Assessments>
+    <Section47><S47ActualStartDate>2024-05-03</S47ActualStartDate></Section47></CINdetails></Child>"""
+    p = write(tmp_path / "cin.xml", CIN_XML.replace("<Children>", "<Children>" + child))
+    r = load_return([str(p)])
+    ids = r.tables["ChildIdentifiers"]
+    assert ids.raw.iloc[0][["LAchildID", "UPN", "Sex"]].tolist() == ["B2", "U3", ""]  # an element holding one is no value
+    assert ids.source_line.tolist()[0] == 7
+    a = r.tables["Assessments"].frame.iloc[0]
+    assert (a["LAchildID"], a["ChildSeq"], a["CINdetailsID"], a["AssessmentID"]) == ("OTHER", 1, 1, 1)
+    s47 = r.tables["Section47"].frame.iloc[0]
+    assert (s47["LAchildID"], s47["ChildSeq"], s47["CINdetailsID"]) == ("B2", 1, 1)
+    assert r.tables["CINdetails"].frame["CINdetailsID"].tolist()[0] == 1
+    assert r.tables["CINdetails"].frame["ChildSeq"].tolist() == [1, 2, 2, 3]
+
+
 def test_malformed_xml_gives_line_and_column(tmp_path):
     p = write(tmp_path / "bad.xml", "<Message>\n<Children>\n<Child></Chil>\n</Children></Message>")
     with pytest.raises(UserError, match=r"bad\.xml: the XML is not well formed at line 3, column"):
