@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from rules.ssda903 import rule
-from validator.derive import array, birthday, text
+from validator.derive import array, birthdays, text
 from validator.derive.ssda903 import children, episodes, header_dob_by_child, run_bounds, run_starts
 from validator.derive.ssda903_placement import continuing_episodes, final_last_year
 from validator.reference import responsible_la
@@ -338,7 +338,7 @@ def care_leaver_not_relevant(r):
     def days_since(years_old: int) -> np.ndarray:
         """Days in care per child number from max(DECOM, birthday) (DECOM when the birthday is
         unknown) to the end, at least 0 an episode."""
-        day = birthday(pd.Series(dob), years_old).to_numpy()
+        day = birthdays(dob, years_old)
         start = np.where(day > decom[care], day, decom[care])
         days = np.maximum((end[care] - start).view("int64") // _NS_PER_DAY, 0)
         return np.bincount(child[care], weights=days, minlength=c.count + 1)
@@ -347,7 +347,7 @@ def care_leaver_not_relevant(r):
     window = r.year.previous.start.to_datetime64()
     o = c.of("OC3")
     odob = header_dob_by_child(r)[o]
-    b14, b16 = birthday(pd.Series(odob), 14).to_numpy(), birthday(pd.Series(odob), 16).to_numpy()
+    b14, b16 = birthdays(odob, 14), birthdays(odob, 16)
     short = ((b16 >= window) & (d16[o] < 1)) | ((b14 >= window) & (d14[o] < 91))
     visible = c.mark(child[e])[o]
     return {"OC3": visible & (c.mark(adopted)[o] | (short & ~np.isnat(odob)))}

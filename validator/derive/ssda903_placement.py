@@ -70,10 +70,10 @@ def continuing_rows(r) -> tuple[np.ndarray, np.ndarray]:
 def _placements(r) -> pd.DataFrame:
     """`_placement` of this year's Episodes, then of last year's episodes in `continuing_rows`
     (in this year's geography): one postcode look-up for both."""
-    last = r.table("Episodes_last").iloc[continuing_rows(r)[1]]
-    e = r.table("Episodes")
-    return _placement(r, pd.concat([e["HOME_POST"], last["HOME_POST"]], ignore_index=True),
-                      pd.concat([e["PL_POST"], last["PL_POST"]], ignore_index=True))
+    last = continuing_rows(r)[1]
+    e, before = r.table("Episodes"), r.table("Episodes_last")
+    return _placement(r, pd.concat([e["HOME_POST"], before["HOME_POST"].iloc[last]], ignore_index=True),
+                      pd.concat([e["PL_POST"], before["PL_POST"].iloc[last]], ignore_index=True))
 
 
 @derived
