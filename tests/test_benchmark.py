@@ -40,3 +40,14 @@ def test_report_shape_budgets_and_growth():
     assert "reference ssda903 107,000: timed out after 900 s" in text
     assert "Ten slowest rules, cin 10,000: 101 0.05s, 8500 0.01s" in text
     json.dumps({"results": results, "growth": growths})  # the --json document is plain JSON
+
+
+def test_repeat_keeps_the_fastest_complete_run_and_bytecode_caching_is_on(monkeypatch):
+    runs = iter([{"seconds": 2.0}, {"seconds": 1.2}, {"seconds": 0.9, "error": "exit code 2"}, {"seconds": 1.5}])
+    monkeypatch.setattr(benchmark, "_run_returncheck_once", lambda kind, inputs, out: next(runs))
+    best = benchmark.run_returncheck("cin", {}, None, repeat=4)
+    assert best["seconds"] == 1.2 and best["all_seconds"] == [2.0, 1.2, 0.9, 1.5]
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = benchmark._env(PYTHONPATH="x")
+    assert "PYTHONDONTWRITEBYTECODE" not in env and env["PYTHONPATH"] == "x"
