@@ -285,3 +285,14 @@ def test_exported_derived_placement_columns_are_kept_not_reported_as_extra(tmp_p
     r = load_return([str(tmp_path)], kind="ssda903", year="2024/25")
     assert r.tables["Episodes"].frame["PL_LOCATION"].tolist() == ["IN"]
     assert r.inputs[0].notes == ["Episodes: extra columns not used by DfE: Other"]
+
+
+def test_cycle_collection_is_paused_while_reading_only(tmp_path):
+    import gc
+
+    write(tmp_path / "h.csv", HEADER + "1,M,01/01/2015,WBRI,UN1,,\n")
+    load_return([str(tmp_path)], kind="ssda903", year="2024/25")
+    assert gc.isenabled()
+    with pytest.raises(UserError):
+        load_return([str(write(tmp_path / "x.xml", "<Message><Children>"))])
+    assert gc.isenabled()

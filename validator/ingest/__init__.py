@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from pathlib import Path
 
 import pandas as pd
@@ -135,8 +137,28 @@ def _check_year(kind: str, cy: CollectionYear, tables: dict[str, Table], results
                         f"Check --year (this looks like a later year's return).")
 
 
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Reading makes millions of small strings and tuples, none in a cycle. Python's cycle collector
+    would walk all of them again each time it ran while they pile up (seconds for a 50,000-child
+    census); it resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_return(paths: list[str], previous: list[str] | None = None, kind: str | None = None,
                 year: str | None = None, la: str | None = None) -> Return:
+    with _no_cycle_collection():
+        return _load_return(paths, previous, kind, year, la)
+
+
+def _load_return(paths: list[str], previous: list[str] | None, kind: str | None, year: str | None,
+                 la: str | None) -> Return:
     results, infos = _gather(paths, CURRENT)
     kind = _kind_of(results, infos, kind)
     prev_results, prev_infos = _gather(previous or [], PREVIOUS)
