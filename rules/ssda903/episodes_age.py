@@ -4,7 +4,7 @@ UPN and mother fields of looked-after children.
 Every rule reads `episodes_header(r)`: each episode paired with each Header row of its CHILD, so
 episodes of a child missing from Header are not judged here (rule INT03 reports the missing
 Header row), and each pair is judged on that Header row's own DOB. Ages are whole years by
-birthday (`validator.derive.age_at`): a child is 18 from the 18th birthday itself. A pair whose
+birthday (`validator.derive.ages`): a child is 18 from the 18th birthday itself. A pair whose
 DOB or episode date is blank or not a valid date is not judged.
 
 A rule flags the Episodes rows, and also the Header row where its DfE fields include a Header

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 
 from rules.ssda903 import rule
-from validator.derive import array, invalid_date, text
-from validator.derive.ssda903 import age_at, children
+from validator.derive import ages, array, invalid_date, text
+from validator.derive.ssda903 import children
 
 
 @rule("101")
@@ -81,9 +81,8 @@ def school_age_with_un1(r):
     """UPN must not be UN1 ("not of school age") for a child aged 4 or more on 31 August of the year
     before the collection year starts (31/08/2023 for 2024/25, DfE's school-age cut-off). A child
     whose 4th birthday is that 31 August is flagged. Rows without a valid DOB are not evaluated."""
-    h = r.table("Header")
     cutoff = pd.Timestamp(r.year.start_year - 1, 8, 31)
-    return {"Header": text(r, "Header", "UPN").eq("UN1") & (age_at(h["DOB_date"], cutoff) >= 4).to_numpy()}
+    return {"Header": text(r, "Header", "UPN").eq("UN1") & (ages(array(r, "Header", "DOB_date"), cutoff) >= 4)}
 
 
 @rule("444")
@@ -119,8 +118,7 @@ def over_25_at_year_start(r):
     """The child's 25th birthday is before 1 April of the collection year (so the child was over 25
     at its start; a 25th birthday on 1 April itself is not flagged). A child born 29 February has
     birthdays on 1 March in other years. Rows without a valid DOB are not evaluated."""
-    h = r.table("Header")
-    return {"Header": age_at(h["DOB_date"], r.year.start - pd.Timedelta(days=1)) >= 25}
+    return {"Header": ages(array(r, "Header", "DOB_date"), r.year.start - pd.Timedelta(days=1)) >= 25}
 
 
 # ---------------------------------------------------------------- mothers
@@ -182,8 +180,7 @@ def mc_dob_but_not_mother(r):
 def mother_under_11(r):
     """MOTHER is 1 and the child is under 11 on 1 April of the collection year (her 11th birthday
     falls after it; an 11th birthday on 1 April passes). Rows without a valid DOB are not evaluated."""
-    h = r.table("Header")
-    return {"Header": text(r, "Header", "MOTHER").eq("1") & (age_at(h["DOB_date"], r.year.start) < 11).to_numpy()}
+    return {"Header": text(r, "Header", "MOTHER").eq("1") & (ages(array(r, "Header", "DOB_date"), r.year.start) < 11)}
 
 
 @rule("621")

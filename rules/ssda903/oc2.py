@@ -2,9 +2,9 @@
 (SDQ, convictions, health, substance misuse).
 
 The cohort ("looked after continuously for at least 12 months at 31 March") comes from
-`validator.derive.ssda903_outcomes.continuously_looked_after`: a child whose episodes cannot be
+`validator.derive.ssda903_outcomes.cohort_status`: a child whose episodes cannot be
 read (a DECOM or DEC that is not a date) is unknown and is flagged neither as in nor as out of
-the cohort. Ages are whole years from OC2.DOB (`age_at`; a 29 February birthday counts from
+the cohort. Ages are whole years from OC2.DOB (`ages`; a 29 February birthday counts from
 1 March); a DOB that is not a date leaves the row unflagged by the age rules.
 """
 

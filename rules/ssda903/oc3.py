@@ -2,9 +2,9 @@
 Header/Episodes checks that depend on whether a child is a care leaver or was looked after this year.
 
 "Care leaver information" = any of IN_TOUCH, ACTIV, ACCOM given in OC3. "Looked after during the
-year" = has an episode that may fall in the collection year (`children_with_episode_in_year`: an
+year" = has an episode that may fall in the collection year (`episode_in_year`: an
 episode whose dates cannot be read counts, so it never causes a finding). Ages are whole years
-(`age_at`; a 29 February birthday counts from 1 March). Rows whose DOB or episode dates are not
+(`ages`; a 29 February birthday counts from 1 March). Rows whose DOB or episode dates are not
 valid dates are simply not flagged by the age and date comparisons (the date rules report them).
 """
 
