@@ -78,21 +78,21 @@ _LOOSE = {fmt: _loose(fmt) for fmt in _FALLBACKS}
 
 def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     """Dates in DfE's layout first, then common other layouts and Excel serials; NaT when none fits,
-    or when the date is outside what datetime64[ns] holds (1677-2262: no date DfE could mean)."""
+    or when the date is outside what datetime64[ns] holds (1677-2262: no date DfE could mean).
+    Meant for the few distinct texts `_dates_in_layout` leaves: each is matched in Python against
+    each layout before pandas is asked to read it."""
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = text.notna()
+    todo = text.dropna()
     for fmt in dict.fromkeys([_PRIMARY[ret], *_FALLBACKS]):
-        near = todo & text.str.fullmatch(_LOOSE[fmt]).fillna(False).astype(bool)
-        if near.any():
-            read = pd.to_datetime(text[near], format=fmt, errors="coerce")
-            out[near] = read.where(read.between(pd.Timestamp.min, pd.Timestamp.max)).astype("datetime64[ns]")
-            todo &= out.isna()
-        if not todo.any():
-            return out
-    serial = todo & text.str.fullmatch(_SERIAL).fillna(False).astype(bool)
-    if serial.any():
-        days = pd.to_numeric(text[serial], errors="coerce")
-        out[serial] = _EXCEL_EPOCH + pd.to_timedelta(days, unit="D")
+        near = todo[[bool(_LOOSE[fmt].fullmatch(t)) for t in todo]]
+        if len(near):
+            read = pd.to_datetime(near, format=fmt, errors="coerce")
+            read = read[read.between(pd.Timestamp.min, pd.Timestamp.max)]
+            out[read.index] = read.astype("datetime64[ns]")
+            todo = todo.drop(read.index)
+    serial = todo[[bool(_SERIAL.fullmatch(t)) for t in todo]]
+    if len(serial):
+        out[serial.index] = _EXCEL_EPOCH + pd.to_timedelta(pd.to_numeric(serial, errors="coerce"), unit="D")
     return out
 
 
