@@ -89,12 +89,12 @@ def _environment(compiled: Path | None) -> Environment:
 
 
 def template_cache_dir() -> Path | None:
-    """Beside the postcode copies (validator.reference.postcodes.cache_dir), one folder per Jinja
-    version (its compiled code is only meant for itself); None when there is no home folder."""
-    from validator.reference.postcodes import cache_dir
+    """In the cache folder (validator.cache), one folder per Jinja version (its compiled code is
+    only meant for itself); None when there is no home folder."""
+    from validator.cache import cache_root
 
     try:
-        return cache_dir().parent / f"templates-jinja{jinja2.__version__}"
+        return cache_root() / f"templates-jinja{jinja2.__version__}"
     except RuntimeError:  # Path.home(): no HOME and no password entry (some containers)
         return None
 

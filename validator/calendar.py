@@ -10,7 +10,6 @@ cannot be written, the days are computed for this run only.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import tempfile
@@ -20,31 +19,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from validator.cache import cache_root, installed_version
+
 PACKAGE = "holidays"
 _by_year: dict[int, list[str]] = {}  # year -> its bank holidays (ISO dates), for this process
 
 
 @cache
 def version() -> str:
-    """Version of the `holidays` package, from the name of its dist-info folder (no import)."""
-    found = importlib.util.find_spec(PACKAGE)
-    if found is not None and found.origin:
-        infos = list(Path(found.origin).parent.parent.glob(f"{PACKAGE}-*.dist-info"))
-        if len(infos) == 1:
-            return infos[0].name[len(PACKAGE) + 1:-len(".dist-info")]
-    from importlib import metadata
-
-    return metadata.version(PACKAGE)
+    """Version of the `holidays` package (no import)."""
+    return installed_version(PACKAGE, PACKAGE) or "unknown"
 
 
 def cache_file() -> Path:
-    if os.environ.get("RETURNCHECK_CACHE"):
-        root = Path(os.environ["RETURNCHECK_CACHE"])
-    elif os.environ.get("XDG_CACHE_HOME"):
-        root = Path(os.environ["XDG_CACHE_HOME"]) / "returncheck"
-    else:
-        root = Path.home() / ".cache" / "returncheck"
-    return root / f"bank-holidays-{version()}.json"
+    return cache_root() / f"bank-holidays-{version()}.json"
 
 
 def _compute(years: list[int]) -> dict[int, list[str]]:
@@ -59,7 +47,11 @@ def _compute(years: list[int]) -> dict[int, list[str]]:
 
 def _load(years: list[int]) -> None:
     """Fill `_by_year` for `years`: from the cache file, computing (and storing) what it lacks."""
-    path = cache_file()
+    try:
+        path = cache_file()
+    except RuntimeError:  # no home folder to keep a cache in: compute for this run only
+        _by_year.update(_compute(years))
+        return
     try:
         stored = {int(y): days for y, days in json.loads(path.read_text(encoding="utf-8")).items()}
     except (OSError, ValueError, AttributeError):  # absent, unreadable or not ours: start afresh

