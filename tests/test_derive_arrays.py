@@ -11,8 +11,8 @@ import pytest
 from tests.helpers import make_903
 from validator.derive import (Text, add_years, age_at, ages, birthday, birthdays, cached, days_in_month, derived,
                               invalid_date, make_dates, take, text)
-from validator.derive.ssda903 import (children, episodes, first_of_child, run_bounds, run_cummax, run_starts,
-                                      same_child)
+from validator.derive.ssda903 import (children, episode_of_child, episodes, first_of_child, run_bounds, run_cummax,
+                                      run_starts, same_child)
 
 rng = np.random.default_rng(7)
 
@@ -171,3 +171,17 @@ def test_episodes_order_and_neighbours():
     assert e["order"].tolist() == [1, 0, 2, 0, 0]  # a DECOM that is not a date sorts last
     assert e["n_episodes"].tolist() == [3, 1, 3, 3, 1]
     assert e["prev_row"].tolist() == [3, -1, 0, -1, -1] and e["next_row"].tolist() == [2, -1, -1, 0, -1]
+
+
+@pytest.mark.parametrize("last", [False, True])
+def test_episode_of_child_is_sort_then_drop_duplicates(last):
+    days = ["01/04/2024", "02/04/2024", "bad", ""]
+    for _ in range(30):
+        n = int(rng.integers(1, 12))
+        rows = [{"CHILD": str(rng.choice(["1", "2", "3", ""])), "DECOM": str(rng.choice(days))} for _ in range(n)]
+        r = make_903({"Episodes": rows})
+        mask = rng.random(n) < 0.7
+        e = r.table("Episodes")[["CHILD", "DECOM_date"]]
+        e = e[mask & e["DECOM_date"].notna().to_numpy()].sort_values(["CHILD", "DECOM_date"], kind="stable")
+        expected = sorted(e.drop_duplicates("CHILD", keep="last" if last else "first").index)
+        assert episode_of_child(r, mask, last=last).tolist() == expected

@@ -10,7 +10,7 @@ import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import array, invalid_date, text
-from validator.derive.ssda903 import children, first_of_child, same_child
+from validator.derive.ssda903 import children, episode_of_child, same_child
 from validator.derive.ssda903_adoption import ADOPTED, PLACED_FOR_ADOPTION
 
 AD1_ITEMS = ["DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
@@ -176,10 +176,8 @@ def date_int_before_latest_start(r):
     period of care, read as the DECOM of the child's latest episode with RNE = S. Flags the AD1
     row and that episode where DATE_INT is earlier (same day passes). A child with no RNE = S
     episode in the file (care started in an earlier year) is not checked."""
-    decom = array(r, "Episodes", "DECOM_date")
-    starts = np.flatnonzero(text(r, "Episodes", "RNE").eq("S") & ~np.isnat(decom))
-    a, ep = _ad1_with_episodes(r, first_of_child(children(r).of("Episodes"), starts, decom, last=True))
-    return _both(a, ep, array(r, "AD1", "DATE_INT_date")[a] < decom[ep])
+    a, ep = _ad1_with_episodes(r, episode_of_child(r, text(r, "Episodes", "RNE").eq("S"), last=True))
+    return _both(a, ep, array(r, "AD1", "DATE_INT_date")[a] < array(r, "Episodes", "DECOM_date")[ep])
 
 
 @rule("335")

@@ -11,7 +11,7 @@ import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import array, text
-from validator.derive.ssda903 import children, episodes, first_of_child, same_child
+from validator.derive.ssda903 import children, episode_of_child, episodes, same_child
 from validator.derive.ssda903_adoption import ADOPTED, PLACED_FOR_ADOPTION, latest_decision
 
 LS_CHANGES = ("L", "B", "U")  # RNE values where the legal status changes (S: starts care)
@@ -55,8 +55,8 @@ def decision_after_year_end_or_leaving_care(r):
     of the child's latest episode (by DECOM, among episodes with a DECOM date) when its REC is not
     X1 (an open latest episode: still looked after). Flags the PlacedAdoption row;
     the latest episode is flagged too when the finding is a date after its DEC."""
-    decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
-    latest = first_of_child(children(r).of("Episodes"), np.flatnonzero(~np.isnat(decom)), decom, last=True)
+    dec = array(r, "Episodes", "DEC_date")
+    latest = episode_of_child(r, np.ones(len(dec), dtype=bool), last=True)
     left = latest[~np.isnat(dec[latest]) & ~text(r, "Episodes", "REC").eq("X1")[latest]]
     placed = array(r, "PlacedAdoption", "DATE_PLACED_date")
     ceased = array(r, "PlacedAdoption", "DATE_PLACED_CEASED_date")
@@ -74,8 +74,7 @@ def ceased_before_year_or_care(r):
     PlacedAdoption row; that earliest episode is flagged too when the finding is a date before
     its DECOM."""
     decom = array(r, "Episodes", "DECOM_date")
-    rows = np.flatnonzero(~text(r, "Episodes", "LS").isin(["V3", "V4"]) & ~np.isnat(decom))
-    first = first_of_child(children(r).of("Episodes"), rows, decom)
+    first = episode_of_child(r, ~text(r, "Episodes", "LS").isin(["V3", "V4"]))
     ceased = array(r, "PlacedAdoption", "DATE_PLACED_CEASED_date")
     ep, pa = _pairs(r, first)
     bad = ceased[pa] < decom[ep]
@@ -88,10 +87,8 @@ def decision_before_care_started(r):
     """DATE_PLACED must not be before the child started to be looked after, read as the DECOM of
     the child's earliest episode with RNE = S (DfE's wording). Flags the PlacedAdoption row and
     that episode (same day passes). A child with no RNE = S episode in the file is not checked."""
-    decom = array(r, "Episodes", "DECOM_date")
-    rows = np.flatnonzero(text(r, "Episodes", "RNE").eq("S") & ~np.isnat(decom))
-    ep, pa = _pairs(r, first_of_child(children(r).of("Episodes"), rows, decom))
-    return _flags(ep, pa, array(r, "PlacedAdoption", "DATE_PLACED_date")[pa] < decom[ep])
+    ep, pa = _pairs(r, episode_of_child(r, text(r, "Episodes", "RNE").eq("S")))
+    return _flags(ep, pa, array(r, "PlacedAdoption", "DATE_PLACED_date")[pa] < array(r, "Episodes", "DECOM_date")[ep])
 
 
 # --- placed for adoption (PLACE A3-A6) ------------------------------------------------------
@@ -115,11 +112,9 @@ def decision_after_placed_for_adoption(r):
     adoption: compares the child's latest decision (latest DATE_PLACED) with the child's first
     episode with PLACE A3-A6 (by DECOM). Flags both where DATE_PLACED is later than that DECOM
     (same day passes)."""
-    decom = array(r, "Episodes", "DECOM_date")
-    rows = np.flatnonzero(text(r, "Episodes", "PLACE").isin(PLACED_FOR_ADOPTION) & ~np.isnat(decom))
-    first = first_of_child(children(r).of("Episodes"), rows, decom)
+    first = episode_of_child(r, text(r, "Episodes", "PLACE").isin(PLACED_FOR_ADOPTION))
     ep, pa = _pairs(r, first, latest_decision(r).to_numpy())
-    return _flags(ep, pa, array(r, "PlacedAdoption", "DATE_PLACED_date")[pa] > decom[ep])
+    return _flags(ep, pa, array(r, "PlacedAdoption", "DATE_PLACED_date")[pa] > array(r, "Episodes", "DECOM_date")[ep])
 
 
 # --- placement orders (E1) and freeing orders (D1) ------------------------------------------

@@ -144,6 +144,16 @@ def episode_order(r) -> np.ndarray:
     return np.lexsort((key, children(r).of("Episodes")))  # stable: file order on a tie
 
 
+def episode_of_child(r, mask: np.ndarray, last: bool = False) -> np.ndarray:
+    """Among the Episodes rows where `mask` holds and DECOM is a date: each child's first (or, with
+    `last`, last) by DECOM, in file order on a tie (a blank CHILD is one child), as sorted row labels.
+    Read from `episode_order`, without sorting again."""
+    by_child = episode_order(r)
+    rows = by_child[(mask & ~np.isnat(array(r, "Episodes", "DECOM_date")))[by_child]]
+    first, last_pos = run_bounds(children(r).of("Episodes")[rows])
+    return np.sort(rows[(last_pos if last else first) == np.arange(len(rows))])
+
+
 @derived
 def episodes(r) -> pd.DataFrame:
     """Each episode's place in its child's sequence (`episode_order`), per Episodes row, in row order:

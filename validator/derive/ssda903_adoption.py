@@ -9,7 +9,7 @@ import pandas as pd
 
 from validator.derive.ssda903_episodes import care_periods
 from validator.derive import array, days_in_month, derived, make_dates, take, text
-from validator.derive.ssda903 import children, episode_order, first_of_child, run_bounds, run_starts
+from validator.derive.ssda903 import children, episode_of_child, episode_order, first_of_child, run_bounds, run_starts
 
 ADOPTED = ("E11", "E12")  # REC: adopted
 PLACED_FOR_ADOPTION = ("A3", "A4", "A5", "A6")  # PLACE: placed for adoption
@@ -60,10 +60,10 @@ def latest_start(r) -> pd.DataFrame:
     Shared by rules 632 and 634."""
     c = children(r)
     child, decom = c.of("Episodes"), array(r, "Episodes", "DECOM_date")
-    dated = np.flatnonzero(~np.isnat(decom))
-    starts = first_of_child(child, dated[text(r, "Episodes", "RNE").eq("S")[dated]], decom, last=True)
+    starts = episode_of_child(r, text(r, "Episodes", "RNE").eq("S"), last=True)
+    first = episode_of_child(r, np.ones(len(child), dtype=bool))
     ep_row = np.full(c.count + 1, -1)
-    ep_row[child[first_of_child(child, dated, decom)]] = first_of_child(child, dated, decom)
+    ep_row[child[first]] = first
     known_start = np.zeros(c.count + 1, dtype=bool)
     ep_row[child[starts]] = starts
     known_start[child[starts]] = True
