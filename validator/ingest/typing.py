@@ -9,6 +9,7 @@ tell the user what DfE will receive as written. Nothing is upper-cased.
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -174,11 +175,19 @@ class _Distinct:
         written = list(map(str, uniques))
         text = list(map(str.strip, written))
         self.text = np.array(text + [None], dtype=object)
-        self.blank = np.append(np.fromiter(map(operator.not_, text), dtype=bool, count=n), True)
-        self.spaces = ~self.blank & np.append(np.fromiter(map(operator.ne, text, written), dtype=bool, count=n), False)
-        self.token = np.append(np.fromiter(map(BLANK_TOKENS.__contains__, map(str.upper, text)), dtype=bool, count=n),
-                               False)
-        self.number = np.append(np.fromiter(map(bool, map(_EXCEL_NUMBER.fullmatch, text)), dtype=bool, count=n), False)
+        length = np.append(np.fromiter(map(len, text), dtype=np.int64, count=n), 0)
+        self.blank = length == 0
+        # strip only removes: a text changed if it got shorter
+        self.spaces = ~self.blank & (length != np.append(np.fromiter(map(len, written), dtype=np.int64, count=n), 0))
+        # Few texts can be a blank token (none is longer than 4, and upper() never shortens a text)
+        # or an Excel number (those hold a '.'): only those are looked at more closely.
+        self.token = np.zeros(n + 1, dtype=bool)
+        for i in np.flatnonzero(~self.blank & (length <= 4)):
+            self.token[i] = text[i].upper() in BLANK_TOKENS
+        self.number = np.zeros(n + 1, dtype=bool)
+        for i in np.flatnonzero(np.append(np.fromiter(map(operator.contains, text, itertools.repeat(".")), dtype=bool,
+                                                      count=n), False)):
+            self.number[i] = _EXCEL_NUMBER.fullmatch(text[i]) is not None
         self.spec = spec
         self._cleaned: dict = {}
         self._strings: dict = {}
