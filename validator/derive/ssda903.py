@@ -1,4 +1,8 @@
-"""Derived frames shared by SSDA903 rules (and later the preview)."""
+"""Derived values shared by the SSDA903 rules and the preview: one numbering of the return's children
+(`children`), each child's episodes in order (`episode_order`, `episodes`), the Header DOB by child,
+and the integer helpers the rules join and pick with (runs of sorted keys, `same_child` pairs,
+`first_of_child`). Rules work on these numpy arrays rather than on pandas joins of text columns.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ def run_bounds(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def run_cummax(values: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Running maximum of int64 `values` within runs of adjacent positions (`first`: the start of each
-    position's run, as `run_bounds` gives it): a groupby cummax on sorted groups."""
+    position's run, as `run_bounds` gives it): a groupby cummax on sorted groups. For values of a
+    modest range (day numbers, not nanoseconds): runs are lifted apart by multiples of that range."""
     if not len(values):
         return values.copy()
     run = np.cumsum(first == np.arange(len(values)))  # run number of each position, from 1
