@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import age_at, array, birthday, derived, take  # noqa: F401 - rules import them from here too
+from validator.derive import array, derived, take
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:

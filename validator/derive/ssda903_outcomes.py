@@ -3,8 +3,8 @@
 (OC3) information, and birthdays.
 
 Dates that are not valid (NaT in the `_date` columns) never raise: an episode whose dates cannot be
-read makes its child's status unknown (<NA>) where that matters, and rules leave unknown children
-unflagged (the date-validity rules report the bad date).
+read makes its child's status unknown (-1 in `cohort_status`) where that matters, and rules leave
+unknown children unflagged (the date-validity rules report the bad date).
 """
 
 from __future__ import annotations
@@ -13,18 +13,13 @@ import numpy as np
 import pandas as pd
 
 from validator.derive import ages, array, birthdays, derived, text
-from validator.derive.ssda903 import birthday, children, same_child  # noqa: F401 - rules import birthday from here
+from validator.derive.ssda903 import children, same_child
 
 SHORT_BREAKS = ("V3", "V4")  # LS: agreed series of short-term breaks
 OC3_ITEMS = ("IN_TOUCH", "ACTIV", "ACCOM")
 OC2_HEALTH_ITEMS = ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
                     "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED")
 AD1_ITEMS = ("DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR")
-
-
-def any_present(t: pd.DataFrame, columns) -> pd.Series:
-    """Rows where at least one of `columns` is given (not blank)."""
-    return t[list(columns)].notna().any(axis=1)
 
 
 def any_given(r, key: str, columns) -> np.ndarray:
@@ -131,6 +126,6 @@ def birthday_episodes(r) -> pd.DataFrame:
     return pd.DataFrame({"oc3_row": oc3[i], "ep_row": ep, "day": day[oc3[i]]})
 
 
-__all__ = ["SHORT_BREAKS", "OC3_ITEMS", "OC2_HEALTH_ITEMS", "AD1_ITEMS", "any_present", "any_given", "birthday",
+__all__ = ["SHORT_BREAKS", "OC3_ITEMS", "OC2_HEALTH_ITEMS", "AD1_ITEMS", "any_given",
            "cohort_status", "cla_12_months", "episode_in_year", "looked_after_at_31_march", "care_leavers",
            "oc2_cohort", "birthday_episodes"]
