@@ -13,6 +13,7 @@ import itertools
 import operator
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -70,8 +71,9 @@ def _loose(fmt: str) -> re.Pattern:
     pandas costs milliseconds a call, so a format no text comes near is not tried."""
     parts = re.split(r"(%[dmyYHMS])", fmt)
     digits = {"%Y": r"\d{4}", "%y": r"\d{2}"}
-    return re.compile("".join(digits.get(p, r"\s?\d{1,2}") if p.startswith("%") else re.escape(p).replace(r"\ ", r"\s+")
-                              for p in parts), re.IGNORECASE)
+    pattern = "".join(digits.get(p, r"\s?\d{1,2}") if p.startswith("%") else re.escape(p).replace(r"\ ", r"\s+")
+                      for p in parts)
+    return re.compile(pattern, re.IGNORECASE)
 
 
 _LOOSE = {fmt: _loose(fmt) for fmt in _FALLBACKS}
@@ -160,6 +162,18 @@ def blank_rows(cells: pd.DataFrame) -> np.ndarray:
     return blank
 
 
+class _Kind(NamedTuple):
+    """How a column's text is cleaned: only DfE's columns lose blank tokens (except their own
+    valid codes that look like one, CIN Disability NONE); only numberish ones lose Excel's '.0'."""
+
+    dfe: bool
+    numberish: bool
+    kept: frozenset
+
+
+_NOT_DFE = _Kind(False, False, frozenset())
+
+
 class _Distinct:
     """What ingest decides once per distinct text of a table: its text columns are factorized
     together (a table holds few distinct texts; dates and codes repeat across its columns), and the
@@ -177,67 +191,68 @@ class _Distinct:
         self.text = np.array(text + [None], dtype=object)
         length = np.append(np.fromiter(map(len, text), dtype=np.int64, count=n), 0)
         self.blank = length == 0
-        # strip only removes: a text changed if it got shorter
+        # strip() only removes, so a text it changed is shorter
         self.spaces = ~self.blank & (length != np.append(np.fromiter(map(len, written), dtype=np.int64, count=n), 0))
-        # Few texts can be a blank token (none is longer than 4, and upper() never shortens a text)
-        # or an Excel number (those hold a '.'): only those are looked at more closely.
+        # Few texts can be a blank token (none is longer than 4 characters and upper() never
+        # shortens a text) or an Excel number (it holds a '.'): only those are looked at closely.
         self.token = np.zeros(n + 1, dtype=bool)
         for i in np.flatnonzero(~self.blank & (length <= 4)):
             self.token[i] = text[i].upper() in BLANK_TOKENS
         self.number = np.zeros(n + 1, dtype=bool)
-        for i in np.flatnonzero(np.append(np.fromiter(map(operator.contains, text, itertools.repeat(".")), dtype=bool,
-                                                      count=n), False)):
+        dotted = np.fromiter(map(operator.contains, text, itertools.repeat(".")), dtype=bool, count=n)
+        for i in np.flatnonzero(dotted):
             self.number[i] = _EXCEL_NUMBER.fullmatch(text[i]) is not None
         self.spec = spec
-        self._cleaned: dict = {}
-        self._strings: dict = {}
-        self._dates: dict = {}
+        self._cleaned: dict[_Kind, np.ndarray] = {}
+        self._strings: dict[_Kind, pd.api.extensions.ExtensionArray] = {}
+        self._dates: dict[_Kind, tuple] = {}
 
-    def kinds(self, numberish: bool, kept: frozenset) -> dict[str, np.ndarray]:
-        """Which distinct texts each kind of change applies to, in a column of this kind."""
-        kinds = {k: np.zeros(len(self.text), dtype=bool) for k in _DFE_SAYS}
-        kinds["spaces"] = self.spaces
-        kinds["blank-token"] = self._blank_token(kept)
-        if numberish:
-            kinds["excel-number"] = self.number
-        return kinds
-
-    def _blank_token(self, kept: frozenset) -> np.ndarray:
-        if not kept:
+    def blank_token(self, kind: _Kind) -> np.ndarray:
+        """Which distinct texts a column of this kind reads as blank."""
+        if not kind.dfe:
+            return np.zeros(len(self.text), dtype=bool)
+        if not kind.kept:
             return self.token
-        token = self.token.copy()  # a valid code of the column (Disability NONE) stays
+        token = self.token.copy()
         for i in np.flatnonzero(token):
-            token[i] = self.text[i] not in kept
+            token[i] = self.text[i] not in kind.kept
         return token
 
-    def cleaned(self, key: tuple) -> np.ndarray:
-        """The cleaned text of each distinct text (None for blank) in a column of kind `key`:
-        (known to DfE, numberish, valid codes that look like blank tokens)."""
-        if key not in self._cleaned:
-            known, numberish, kept = key
+    def changes(self, kind: _Kind) -> dict[str, np.ndarray]:
+        """Which distinct texts each kind of change applies to in a column of this kind."""
+        changes = {k: np.zeros(len(self.text), dtype=bool) for k in _DFE_SAYS}
+        changes["spaces"] = self.spaces
+        changes["blank-token"] = self.blank_token(kind)
+        if kind.numberish:
+            changes["excel-number"] = self.number
+        return changes
+
+    def cleaned(self, kind: _Kind) -> np.ndarray:
+        """The cleaned text of each distinct text in a column of this kind (None for blank)."""
+        if kind not in self._cleaned:
             out = self.text.copy()
-            out[self.blank | (self._blank_token(kept) if known else False)] = None
-            if numberish:
+            out[self.blank | self.blank_token(kind)] = None
+            if kind.numberish:
                 for i in np.flatnonzero(self.number):
                     out[i] = out[i].split(".", 1)[0]
-            self._cleaned[key] = out
-        return self._cleaned[key]
+            self._cleaned[kind] = out
+        return self._cleaned[kind]
 
-    def strings(self, key: tuple, codes: np.ndarray):
+    def strings(self, kind: _Kind, codes: np.ndarray):
         """A column's cleaned text as a pandas string array."""
-        if key not in self._strings:
-            self._strings[key] = pd.array(self.cleaned(key), dtype="string")
-        return self._strings[key].take(codes)
+        if kind not in self._strings:
+            self._strings[kind] = pd.array(self.cleaned(kind), dtype="string")
+        return self._strings[kind].take(codes)
 
-    def dates(self, key: tuple, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(date, Excel serial, in DfE's layout) per distinct text, read for the texts of a date
-        column not yet read for an earlier one."""
-        cleaned = self.cleaned(key)
-        if key not in self._dates:
+    def dates(self, kind: _Kind, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(date, Excel serial, in DfE's layout) per distinct text; the texts of a date column are
+        read unless an earlier date column of the table had them."""
+        cleaned = self.cleaned(kind)
+        if kind not in self._dates:
             n = len(cleaned)
-            self._dates[key] = (np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), np.zeros(n, dtype=bool),
-                                np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
-        dates, serial, in_layout, done = self._dates[key]
+            self._dates[kind] = (np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]"), np.zeros(n, dtype=bool),
+                                 np.zeros(n, dtype=bool), np.zeros(n, dtype=bool))
+        dates, serial, in_layout, done = self._dates[kind]
         todo = np.zeros(len(cleaned), dtype=bool)
         todo[codes] = True
         todo = np.flatnonzero(todo & ~done)
@@ -247,29 +262,30 @@ class _Distinct:
         return dates, serial, in_layout
 
 
-def _normalise_column(distinct: _Distinct, table: str, col, i: int, written: np.ndarray, notes: list) -> dict:
+def _normalise_column(distinct: _Distinct, table: str, col, codes: np.ndarray, written: np.ndarray,
+                      notes: list) -> dict:
     """One DfE column: cleaned text, the typed value beside it, and a note per kind of change."""
-    codes = distinct.codes[i]
     kept = frozenset(code for code, _, _ in distinct.spec._codes.get(col.name, []) if code.upper() in BLANK_TOKENS)
-    key = (True, col.type in _NUMBERISH_TYPES, kept)
-    kinds = distinct.kinds(*key[1:])
-    out: dict[str, object] = {col.name: distinct.strings(key, codes)}
+    kind = _Kind(True, col.type in _NUMBERISH_TYPES, kept)
+    changes = distinct.changes(kind)
+    out: dict[str, object] = {col.name: distinct.strings(kind, codes)}
     if col.type == "date":
-        dates, serial, in_layout = distinct.dates(key, codes)
+        dates, serial, in_layout = distinct.dates(kind, codes)
         parsed = ~np.isnat(dates)
-        kinds["excel-serial-date"] = parsed & serial
-        kinds["date-layout"] = parsed & ~in_layout & ~serial
+        changes["excel-serial-date"] = parsed & serial
+        changes["date-layout"] = parsed & ~in_layout & ~serial
         out[col.name + "_date"] = dates.take(codes)
     elif col.type == "integer":
-        nums = pd.to_numeric(pd.Series(distinct.cleaned(key), dtype="string"), errors="coerce")
+        nums = pd.to_numeric(pd.Series(distinct.cleaned(kind), dtype="string"), errors="coerce")
         out[col.name + "_num"] = nums.astype("float64").to_numpy().take(codes)
     per_value = np.bincount(codes, minlength=len(distinct.text))
     layout = "dd/mm/yyyy" if distinct.spec.ret == "ssda903" else "yyyy-mm-dd"
-    for kind, flags in kinds.items():
+    for change, flags in changes.items():
         count = int(per_value[flags].sum())
         if count:
             examples = [str(v) for v in pd.unique(written[flags.take(codes)])[:3]]
-            notes.append(Normalisation(table, col.name, kind, count, examples, _DFE_SAYS[kind].format(layout=layout)))
+            notes.append(Normalisation(table, col.name, change, count, examples,
+                                       _DFE_SAYS[change].format(layout=layout)))
     return out
 
 
@@ -277,7 +293,7 @@ def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.Dat
     """The rules' frame for one table from its raw text cells (index = data row), and what changed."""
     known = {c.name: c for c in spec.columns.get(table, [])}
     keys = {n for n in raw.columns if n in KEY_COLUMNS or (n in known and known[n].type == "key")}
-    texts = [n for n in raw.columns if n not in keys]
+    texts = {n: i for i, n in enumerate(n for n in raw.columns if n not in keys)}
     written = [raw[n].to_numpy(dtype=object) for n in texts]
     distinct = _Distinct(spec, written, len(raw))
     cols: dict[str, object] = {}
@@ -285,12 +301,11 @@ def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.Dat
     for name in raw.columns:
         if name in keys:
             cols[name] = raw[name].astype("int64").to_numpy()
-            continue
-        i = texts.index(name)
-        if name in known:
-            cols.update(_normalise_column(distinct, table, known[name], i, written[i], notes))
+        elif name in known:
+            i = texts[name]
+            cols.update(_normalise_column(distinct, table, known[name], distinct.codes[i], written[i], notes))
         else:  # not DfE's (a kept derived column): trimmed, nothing else
-            cols[name] = distinct.strings((False, False, frozenset()), distinct.codes[i])
+            cols[name] = distinct.strings(_NOT_DFE, distinct.codes[texts[name]])
     order = {k: i for i, k in enumerate(_DFE_SAYS)}
     notes.sort(key=lambda x: (list(raw.columns).index(x.column), order[x.kind]))
     return pd.DataFrame(cols, index=raw.index, copy=False), notes
