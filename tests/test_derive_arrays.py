@@ -11,8 +11,8 @@ import pytest
 from tests.helpers import make_903
 from validator.derive import (Text, add_years, age_at, ages, birthday, birthdays, cached, days_in_month, derived,
                               invalid_date, make_dates, take, text)
-from validator.derive.ssda903 import (children, episode_of_child, episodes, first_of_child, run_bounds, run_cummax,
-                                      run_starts, same_child)
+from validator.derive.ssda903 import (among, by_child_and_day, children, episode_of_child, episodes, first_of_child,
+                                      run_bounds, run_cummax, run_starts, same_child)
 
 rng = np.random.default_rng(7)
 
@@ -128,6 +128,12 @@ def test_runs():
     assert run_starts(empty).size == 0 and run_bounds(empty)[0].size == 0 and run_cummax(empty, empty).size == 0
 
 
+def test_among_is_isin():
+    for _ in range(100):
+        values, pool = rng.integers(-3, 8, rng.integers(0, 15)), rng.integers(-3, 8, rng.integers(0, 15))
+        assert among(values, pool).tolist() == np.isin(values, pool).tolist()
+
+
 def test_same_child_is_an_inner_merge_on_child():
     for _ in range(200):
         a, b = rng.integers(-1, 5, rng.integers(0, 12)), rng.integers(-1, 5, rng.integers(0, 12))
@@ -136,11 +142,23 @@ def test_same_child_is_an_inner_merge_on_child():
         assert i.tolist() == m["i"].tolist() and j.tolist() == m["j"].tolist()
 
 
+def test_by_child_and_day_is_a_stable_sort_with_nat_last():
+    for _ in range(100):
+        n = rng.integers(0, 20)
+        child = rng.integers(-1, 4, n)
+        day = rng.integers(-30_000, 30_000, n).astype("datetime64[D]").astype("datetime64[ns]")
+        day[rng.random(n) < 0.3] = np.datetime64("NaT")
+        day[rng.random(n) < 0.3] = np.datetime64("2024-04-01")
+        rows = np.flatnonzero(rng.random(n) < 0.8)
+        f = pd.DataFrame({"child": child, "day": day}).iloc[rows]
+        assert by_child_and_day(child, rows, day).tolist() == f.sort_values(["child", "day"], kind="stable").index.tolist()
+
+
 @pytest.mark.parametrize("last", [False, True])
 def test_first_of_child_is_sort_then_drop_duplicates(last):
     for _ in range(200):
         n = rng.integers(0, 15)
-        child, day = rng.integers(-1, 4, n), rng.integers(0, 3, n)
+        child, day = rng.integers(-1, 4, n), rng.integers(0, 3, n).astype("datetime64[D]").astype("datetime64[ns]")
         rows = np.flatnonzero(rng.random(n) < 0.8)
         f = pd.DataFrame({"child": child, "day": day}).iloc[rows]
         f = f.sort_values(["child", "day"], kind="stable").drop_duplicates("child", keep="last" if last else "first")

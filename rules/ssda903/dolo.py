@@ -7,7 +7,7 @@ import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import array, invalid_date, text
-from validator.derive.ssda903 import children, episodes, first_of_child, header_dob_of, same_child
+from validator.derive.ssda903 import by_child_and_day, children, episodes, first_of_child, header_dob_of, same_child
 
 # 709: the placement types DfE expects while a DoLO runs; 710: those it forbids (secure children's
 # home, placed with parents, young offender institution, registered supported accommodation).
@@ -90,7 +90,7 @@ def dolo_starts_while_previous_open(r):
     DOLO_START are left out, and a previous DOLO_END that is not a valid date is not judged."""
     child, start = children(r).of("DoLo"), array(r, "DoLo", "DOLO_START_date")
     rows = np.flatnonzero(~np.isnat(start) & (child >= 0))
-    rows = rows[np.lexsort((rows, start[rows], child[rows]))]
+    rows = by_child_and_day(child, rows, start)
     prev, now = rows[:-1], rows[1:]
     has_prev = child[prev] == child[now]
     prev_open = text(r, "DoLo", "DOLO_END").blank[prev]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from rules.ssda903 import rule
 from validator.derive import array, birthdays, text
-from validator.derive.ssda903 import children, episodes, header_dob_by_child, run_bounds, run_starts
+from validator.derive.ssda903 import among, by_child_and_day, children, episodes, header_dob_by_child, run_bounds, run_starts
 from validator.derive.ssda903_placement import continuing_episodes, final_last_year
 from validator.reference import responsible_la
 
@@ -211,7 +211,7 @@ def started_before_year_without_last_years_episode(r):
     first = np.flatnonzero((episodes(r)["order"].to_numpy() == 0) & (decom < r.year.start.to_datetime64()))
     child_last, decom_last = c.of("Episodes_last"), array(r, "Episodes_last", "DECOM_date")
     known = (child_last >= 0) & ~np.isnat(decom_last)
-    present = np.isin(_child_day(c.of("Episodes")[first], decom[first]), _child_day(child_last[known], decom_last[known]))
+    present = among(_child_day(c.of("Episodes")[first], decom[first]), _child_day(child_last[known], decom_last[known]))
     return {"Episodes": first[~present]}
 
 
@@ -323,7 +323,7 @@ def care_leaver_not_relevant(r):
     decom = both(lambda key: array(r, key, "DECOM_date"))
     # one episode per (CHILD, DECOM), DECOM a date: sorted by child, DECOM, then this year's row first
     rows = np.flatnonzero(~np.isnat(decom))
-    rows = rows[np.lexsort((rows, decom[rows], child[rows]))]
+    rows = by_child_and_day(child, rows, decom)
     e = rows[run_starts(child[rows], decom[rows])]
     _, last = run_bounds(child[e])
     latest = e[(last == np.arange(len(e))) & (child[e] >= 0)]  # each child's latest episode (a blank CHILD is no child)

@@ -10,7 +10,7 @@ import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import array, invalid_date, text
-from validator.derive.ssda903 import children, run_bounds, run_cummax, same_child
+from validator.derive.ssda903 import among, by_child_and_day, children, run_bounds, run_cummax, same_child
 from validator.derive.ssda903_adoption import latest_decision
 
 AD1_ITEMS = ["DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"]
@@ -84,7 +84,7 @@ def _ordered_decisions(r) -> np.ndarray:
     on a tie)."""
     child, placed = children(r).of("PlacedAdoption"), array(r, "PlacedAdoption", "DATE_PLACED_date")
     rows = np.flatnonzero(~np.isnat(placed))
-    return rows[np.lexsort((rows, placed[rows], child[rows]))]
+    return by_child_and_day(child, rows, placed)
 
 
 @rule("579")
@@ -117,7 +117,7 @@ def earlier_decision_not_revoked(r):
     must have a DATE_PLACED_CEASED: flags the earlier decisions with it blank. Decisions whose
     DATE_PLACED is blank or not a date cannot be ordered and are not flagged."""
     rows = _ordered_decisions(r)
-    latest = np.isin(rows, latest_decision(r).to_numpy())
+    latest = among(rows, latest_decision(r).to_numpy())
     return {"PlacedAdoption": rows[~latest & text(r, "PlacedAdoption", "DATE_PLACED_CEASED").blank[rows]]}
 
 
@@ -159,7 +159,7 @@ def adopted_after_decision_reversed(r):
     c = children(r)
     child = c.of("PlacedAdoption")
     latest = latest_decision(r).to_numpy()
-    chosen = np.isin(np.arange(len(child)), latest) | ~c.mark(child[latest])[child]
+    chosen = among(np.arange(len(child)), latest) | ~c.mark(child[latest])[child]
     reversed_ = np.flatnonzero(chosen & text(r, "PlacedAdoption", "DATE_PLACED_CEASED").given)
     adopted = np.flatnonzero(np.column_stack([text(r, "AD1", col).given for col in AD1_ITEMS]).any(axis=1))
     i, j = same_child(child[reversed_], c.of("AD1")[adopted])

@@ -10,8 +10,8 @@ import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import add_years, ages, array, invalid_date, take, text
-from validator.derive.ssda903 import (children, episodes, first_of_child, header_dob_of, run_bounds, run_cummax,
-                                      same_child)
+from validator.derive.ssda903 import (among, by_child_and_day, children, episodes, first_of_child, header_dob_of, run_bounds,
+                                      run_cummax, same_child)
 from validator.derive.ssda903_adoption import periods
 
 _NS_PER_DAY = 86_400_000_000_000
@@ -166,7 +166,7 @@ def missing_periods_overlap(r):
     but not a date is not compared."""
     child, start = children(r).of("Missing"), array(r, "Missing", "MIS_START_date")
     rows = np.flatnonzero(~np.isnat(start) & (child >= 0))  # a blank CHILD is in no child's order
-    rows = rows[np.lexsort((rows, start[rows], child[rows]))]
+    rows = by_child_and_day(child, rows, start)
     first, _ = run_bounds(child[rows])  # each position's first position of its child
     later = np.flatnonzero(np.arange(len(rows)) > first)  # positions with an earlier period
     open_ = text(r, "Missing", "MIS_END").blank[rows].astype("int64")
@@ -223,7 +223,7 @@ def open_last_year_not_continued(r):
     # (CHILD, MIS_START) keys; a blank CHILD or start makes a blank key, and blank matches blank
     key_now = np.where((child < 0) | np.isnat(start), -1, _child_day(child, start))
     key_last = np.where(child_last[last] < 0, -1, _child_day(child_last[last], start_last[last]))
-    bad_last = last[~np.isin(key_last, key_now)]
+    bad_last = last[~among(key_last, key_now)]
     earliest = first_of_child(child, np.flatnonzero(~np.isnat(start)), start)
     return {"Missing_last": _rows(r, "Missing_last", bad_last),
             "Missing": _rows(r, "Missing", earliest[c.mark(child_last[bad_last])[child[earliest]]])}

@@ -20,7 +20,7 @@ import pandas as pd
 
 from rules.ssda903 import rule
 from validator.derive import array, invalid_date, text
-from validator.derive.ssda903 import children, first_of_child, run_bounds
+from validator.derive.ssda903 import by_child_and_day, children, first_of_child, run_bounds
 from validator.derive.ssda903_outcomes import looked_after_at_31_march
 
 SW_COLLECTION_START = np.datetime64("2023-04-01", "ns")  # social worker episodes are collected from 1 April 2023
@@ -56,8 +56,7 @@ def _by_child_and_start(r) -> np.ndarray:
     """Positions of the SWEpisodes rows with a readable SW_DECOM, by CHILD (a blank CHILD as one
     child) and SW_DECOM."""
     child, decom = children(r).of("SWEpisodes"), _decom(r)
-    rows = np.flatnonzero(~np.isnat(decom))
-    return rows[np.lexsort((decom[rows], child[rows]))]
+    return by_child_and_day(child, np.flatnonzero(~np.isnat(decom)), decom)
 
 
 def _later_start_exists(r) -> np.ndarray:

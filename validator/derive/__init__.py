@@ -96,8 +96,7 @@ class Text:
 
     def same(self, other: "Text") -> np.ndarray:
         """Rows (aligned) where both texts are given and equal."""
-        mine = np.append(pd.Index(self.values).get_indexer(other.values), -2)  # other's values as codes here
-        return (self.codes >= 0) & (self.codes == mine[other.codes])
+        return self.given & other.given & (self.strings() == other.strings())
 
     def strings(self) -> np.ndarray:
         """The text of each row as an object array, None where blank."""

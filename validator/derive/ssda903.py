@@ -109,11 +109,33 @@ def same_child(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, j
 
 
-def first_of_child(child: np.ndarray, rows: np.ndarray, *order, last: bool = False) -> np.ndarray:
-    """Of the positions `rows`, each child's first (or, with `last`, last) in the order of the arrays
-    `order` (indexed by position; ties in position order), as sorted positions. A blank CHILD (-1) is
-    a child of its own, as in pandas' drop_duplicates on CHILD."""
-    rows = rows[np.lexsort((rows, *[key[rows] for key in reversed(order)], child[rows]))]
+def among(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """Which of the integers `values` are in `pool` (np.isin by sorting and binary search: numpy 2's
+    isin hashes, slowly for many distinct values)."""
+    if not len(pool):
+        return np.zeros(len(values), dtype=bool)
+    pool = np.sort(pool)
+    return pool[np.minimum(np.searchsorted(pool, values), len(pool) - 1)] == values
+
+
+_NS_PER_DAY = 86_400_000_000_000
+_DAY_OFFSET, _NO_DAY, _DAY_SPAN = 2**17, 2**18, 2**19  # datetime64[ns] days lie within +-2**17
+
+
+def by_child_and_day(child: np.ndarray, rows: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """`rows` (positions) sorted by child number, then by the date `day` (datetime64[ns], indexed by
+    position; NaT last within the child), ties in the order of `rows`. One stable argsort of a packed
+    int64 key: np.lexsort on the two keys is several times slower."""
+    d = day[rows]
+    days = np.where(np.isnat(d), _NO_DAY, d.view("int64") // _NS_PER_DAY + _DAY_OFFSET)
+    return rows[np.argsort(child[rows].astype("int64") * _DAY_SPAN + days, kind="stable")]
+
+
+def first_of_child(child: np.ndarray, rows: np.ndarray, day: np.ndarray, last: bool = False) -> np.ndarray:
+    """Of the positions `rows` (ascending), each child's first (or, with `last`, last) by the date
+    `day` (indexed by position; ties in position order), as sorted positions. A blank CHILD (-1) is a
+    child of its own, as in pandas' drop_duplicates on CHILD."""
+    rows = by_child_and_day(child, rows, day)
     first_pos, last_pos = run_bounds(child[rows])
     return np.sort(rows[(last_pos if last else first_pos) == np.arange(len(rows))])
 
@@ -144,9 +166,8 @@ def episode_order(r) -> np.ndarray:
     """Episodes row positions with each child's episodes together in DECOM order (a DECOM that is not a
     date last; file order on a tie). Children follow their `children` numbering; a blank CHILD is one
     child of its own."""
-    decom = array(r, "Episodes", "DECOM_date")
-    key = np.where(np.isnat(decom), np.iinfo("int64").max, decom.view("int64"))
-    return np.lexsort((key, children(r).of("Episodes")))  # stable: file order on a tie
+    child = children(r).of("Episodes")
+    return by_child_and_day(child, np.arange(len(child)), array(r, "Episodes", "DECOM_date"))
 
 
 def episode_of_child(r, mask: np.ndarray, last: bool = False) -> np.ndarray:
