@@ -37,7 +37,8 @@ def _ordered(r) -> tuple[np.ndarray, np.ndarray]:
     child, decom, dec = children(r).of("SWEpisodes"), _decom(r), _dec(r)
     rows = np.flatnonzero(~np.isnat(decom) & (child >= 0))
     dec_key = np.where(np.isnat(dec), _LAST, dec.view("int64"))
-    rows = rows[np.lexsort((rows, dec_key[rows], decom[rows], child[rows]))]
+    rows = rows[np.argsort(dec_key[rows], kind="stable")]  # by SW_DEC, then (stable) by CHILD and SW_DECOM
+    rows = by_child_and_day(child, rows, decom)
     prev_dec = np.full(len(rows), np.datetime64("NaT"), dtype="datetime64[ns]")
     same_child = child[rows][1:] == child[rows][:-1]
     prev_dec[1:][same_child] = dec[rows][:-1][same_child]
