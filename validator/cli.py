@@ -144,7 +144,12 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
 def _write_outputs(args, result, findings, elapsed) -> list[str]:
     """Write every output asked for. One that fails does not stop the others (the findings are
     kept); returns what failed, for one-line messages."""
-    from reports import exports, html, json_out
+    from reports import html, json_out
+
+    def exports():  # CSV, JUnit and XLSX only when asked for (the JUnit writer's XML escaping imports urllib)
+        from reports import exports as module
+
+        return module
 
     masker = None
     if getattr(args, "mask", False):
@@ -159,9 +164,9 @@ def _write_outputs(args, result, findings, elapsed) -> list[str]:
               published=getattr(args, "published", False), masker=masker)
     writers = [
         (args.json, lambda p: json_out.write_json(result, findings, p)),
-        (getattr(args, "csv", None), lambda p: exports.write_csv(findings, p)),
-        (getattr(args, "junit", None), lambda p: exports.write_junit(result, findings, p)),
-        (getattr(args, "xlsx", None), lambda p: exports.write_xlsx(result, findings, p)),
+        (getattr(args, "csv", None), lambda p: exports().write_csv(findings, p)),
+        (getattr(args, "junit", None), lambda p: exports().write_junit(result, findings, p)),
+        (getattr(args, "xlsx", None), lambda p: exports().write_xlsx(result, findings, p)),
         (args.html, lambda p: html.write_html(result, plain, p, elapsed, masker)),
     ]
     failed = []
