@@ -13,6 +13,7 @@ drill down. Definitions live in ssda903.py / cin.py (measures) and validator/der
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 
@@ -234,6 +235,14 @@ def _finish(m: Measure, kind: str, thresholds: dict[str, float]) -> None:
             m.flagged = big
 
 
+@functools.cache
+def category_labels(kind: str, field: str) -> dict[str, str]:
+    """Category labels of a field's codes in the return's spec: "code: DfE's label"."""
+    from validator.spec import spec
+
+    return {code: f"{code}: {text}" for (f, code), text in spec(kind).labels.items() if f == field and text}
+
+
 def has_previous(r) -> bool:
     key = "CINdetails" if r.kind == "cin" else "Episodes"
     return r.has(key + LAST)
@@ -339,6 +348,6 @@ def masked(p: Preview, masker) -> Preview:
                            for t in p.tables])
 
 
-__all__ = ["Measure", "Cell", "PreviewTable", "Preview", "compute", "configure", "preview_of", "masked",
+__all__ = ["Measure", "Cell", "PreviewTable", "Preview", "compute", "configure", "preview_of", "masked", "category_labels",
            "parse_thresholds", "breakdown", "labelled", "flag_labels", "band_codes", "bands", "age_band",
            "NOT_KNOWN", "DEFAULT_THRESHOLDS"]

@@ -30,17 +30,14 @@ Children are LAchildID. Units differ by measure, as DfE publishes them (the repo
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pandas as pd
 
 from reports.preview import (AGE_EDGES, AGE_NAMES, Cell, Measure, PreviewTable, band_codes, bands, breakdown,
-                             flag_labels, labelled)
+                             category_labels, flag_labels, labelled)
 from validator.derive import Text, array, text
 from validator.derive import preview as d
 from validator.model import LAST
-from validator.spec import spec
 
 RE_REFERRAL_MAX_DAYS = 365  # [I] "within 12 months": 1..365 days after an earlier referral
 WITHIN_ASSESSMENT_DAYS = 45
@@ -88,12 +85,6 @@ DEFINITIONS = {
 CONFIDENCE = {"re_referrals_within_12_months": "provisional", "cpp_second_or_subsequent": "inferred",
               "assessments_within_45_working_days": "inferred", "icpcs_within_15_working_days": "inferred",
               "cpp_at_31_march": "inferred", "cin_at_31_march": "inferred"}
-
-
-@cache
-def _labels(field: str) -> dict[str, str]:
-    """Category labels of a field's codes: "code: DfE's label"."""
-    return {code: f"{code}: {text}" for (f, code), text in spec("cin").labels.items() if f == field and text}
 
 
 # ------------------------------------------------------------------ building blocks
@@ -266,15 +257,15 @@ def tables(r) -> list[PreviewTable]:
     dis_rows = np.flatnonzero(np.isin(dis_kid, c))
     out += [
         breakdown("cin_need", "Children in need at 31 March by primary need", g, details("PrimaryNeedCode", o), who(c),
-                  labels=_labels("PrimaryNeedCode")),
+                  labels=category_labels("cin", "PrimaryNeedCode")),
         breakdown("cin_age", "Children in need at 31 March by age", g, labelled(age, AGE_NAMES + ["Unborn"]), who(c),
                   order=["Unborn", "Under 1", "1 to 4", "5 to 9", "10 to 15", "16 and over"]),
         breakdown("cin_sex", "Children in need at 31 March by sex", g, kids["sex"].to_numpy()[c], who(c)),
         breakdown("cin_ethnicity", "Children in need at 31 March by ethnicity", g,
                   text(r, "ChildCharacteristics", "Ethnicity").take(kids["characteristics_row"].to_numpy()[c]), who(c),
-                  labels=_labels("Ethnicity")),
+                  labels=category_labels("cin", "Ethnicity")),
         breakdown("cin_disability", "Children in need at 31 March by disability", g, text(r, "Disabilities", "Disability").take(dis_rows),
-                  who(dis_kid[dis_rows]), labels=_labels("Disability"), total=False,
+                  who(dis_kid[dis_rows]), labels=category_labels("cin", "Disability"), total=False,
                   note="A child can have several disabilities."),
         breakdown("cin_open_duration", "Children in need at 31 March by how long the case has been open", g,
                   _span_band(referral[o], np.datetime64(y.end)), who(c), order=_SPAN_NAMES),
@@ -297,7 +288,7 @@ def tables(r) -> list[PreviewTable]:
                   _span_band(referral[ended], col("CINclosureDate_date", ended)), who(child[ended]), order=_SPAN_NAMES,
                   count_rows=True, unit="episodes"),
         breakdown("cin_ended_reason", "Episodes ending in the year by reason for closure", g, details("ReasonForClosure", closed),
-                  who(child[closed]), count_rows=True, unit="episodes", labels=_labels("ReasonForClosure")),
+                  who(child[closed]), count_rows=True, unit="episodes", labels=category_labels("cin", "ReasonForClosure")),
     ]
     # C1: referrals
     refs = _referrals(r, "", y)
@@ -305,7 +296,7 @@ def tables(r) -> list[PreviewTable]:
     g = "Referrals"
     out += [
         breakdown("referral_source", "Referrals by source", g, details("ReferralSource", refs), referred, count_rows=True,
-                  unit="referrals", labels=_labels("ReferralSource")),
+                  unit="referrals", labels=category_labels("cin", "ReferralSource")),
         breakdown("referral_nfa", "Referrals with no further action", g,
                   flag_labels(col("nfa", refs), "No further action", "Further action"), referred, count_rows=True,
                   unit="referrals", order=["No further action", "Further action"]),
@@ -357,12 +348,12 @@ def tables(r) -> list[PreviewTable]:
     out += [
         breakdown("cpp_started_initial", "Plans starting in the year by initial category of abuse", g,
                   plan("InitialCategoryOfAbuse", st), who(plan_kid[st]), count_rows=True, unit="plans",
-                  labels=_labels("InitialCategoryOfAbuse")),
+                  labels=category_labels("cin", "InitialCategoryOfAbuse")),
         breakdown("cpp_open_latest", "Children on a plan at 31 March by latest category of abuse", g,
-                  plan("LatestCategoryOfAbuse", op), who(plan_kid[op]), labels=_labels("LatestCategoryOfAbuse"),
+                  plan("LatestCategoryOfAbuse", op), who(plan_kid[op]), labels=category_labels("cin", "LatestCategoryOfAbuse"),
                   note="MUL (multiple) children are counted once."),
         breakdown("cpp_open_initial", "Children on a plan at 31 March by initial category of abuse", g,
-                  plan("InitialCategoryOfAbuse", op), who(plan_kid[op]), labels=_labels("InitialCategoryOfAbuse")),
+                  plan("InitialCategoryOfAbuse", op), who(plan_kid[op]), labels=category_labels("cin", "InitialCategoryOfAbuse")),
         breakdown("cpp_second", "Plans starting in the year: first or second/subsequent", g,
                   flag_labels(plan("previous_plan", st), "Second or subsequent plan", "First plan"), who(plan_kid[st]),
                   count_rows=True, unit="plans", order=["First plan", "Second or subsequent plan"],
@@ -389,7 +380,7 @@ def _factors_table(r, done: pd.DataFrame, group: str) -> PreviewTable:
     rows = np.sort(rows[order[first]])
     return breakdown("assessment_factors", "Factors identified at assessment (assessments completed in the year)", group,
                      text(r, f, "AssessmentFactors").take(rows), d.as_children(r, d.child_codes(r, f)[rows]),
-                     count_rows=True, unit="assessments", total=False, labels=_labels("AssessmentFactors"),
+                     count_rows=True, unit="assessments", total=False, labels=category_labels("cin", "AssessmentFactors"),
                      note="An assessment with several factors counts under each; 21 = no factors identified.")
 
 

@@ -28,16 +28,14 @@ Headline definitions (the label of each measure says the same in the report):
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
-from reports.preview import (Cell, Measure, PreviewTable, age_band, band_codes, bands, breakdown, flag_labels,
-                             labelled)
+from reports.preview import (Cell, Measure, PreviewTable, age_band, band_codes, bands, breakdown, category_labels,
+                             flag_labels, labelled)
 from validator.derive import Text, array, birthdays, text
 from validator.derive import preview as d
-from validator.spec import spec
 
 CARE_LEAVER_EXCLUDED_IN_TOUCH = ("DIED", "RHOM")  # [C] DfE excludes died and returned home 6 months+
 CARE_LEAVER_AGES = (17, 21)
@@ -77,12 +75,6 @@ DEFINITIONS = {
 }
 CONFIDENCE = {"started_in_year": "inferred", "ceased_in_year": "inferred", "three_or_more_placements": "inferred",
               "missing_or_away_children": "inferred", "care_leavers_17_to_21": "inferred"}
-
-
-@cache
-def _labels(field: str) -> dict[str, str]:
-    """Category labels of a field's codes: "code: DfE's label"."""
-    return {code: f"{code}: {text}" for (f, code), text in spec("ssda903").labels.items() if f == field and text}
 
 
 # ------------------------------------------------------------------ building blocks per year
@@ -211,15 +203,15 @@ def tables(r) -> list:
     out += [
         breakdown("cla_age", "Looked after at 31 March by age", g, age_band(kids["age_end"].to_numpy()[c]), who,
                   order=_AGE_ORDER),
-        breakdown("cla_sex", "Looked after at 31 March by sex", g, header("SEX", c), who, labels=_labels("SEX")),
-        breakdown("cla_ethnic", "Looked after at 31 March by ethnicity", g, header("ETHNIC", c), who, labels=_labels("ETHNIC")),
+        breakdown("cla_sex", "Looked after at 31 March by sex", g, header("SEX", c), who, labels=category_labels("ssda903", "SEX")),
+        breakdown("cla_ethnic", "Looked after at 31 March by ethnicity", g, header("ETHNIC", c), who, labels=category_labels("ssda903", "ETHNIC")),
         breakdown("cla_need", "Looked after at 31 March by category of need (at the start of the period of care)", g,
-                  episode("CIN", e["period_cin"].to_numpy()[cla]), who, labels=_labels("CIN")),
-        breakdown("cla_ls", "Looked after at 31 March by legal status", g, episode("LS", cla), who, labels=_labels("LS")),
+                  episode("CIN", e["period_cin"].to_numpy()[cla]), who, labels=category_labels("ssda903", "CIN")),
+        breakdown("cla_ls", "Looked after at 31 March by legal status", g, episode("LS", cla), who, labels=category_labels("ssda903", "LS")),
         breakdown("cla_place", "Looked after at 31 March by placement type", g, episode("PLACE", cla), who,
-                  labels=_labels("PLACE")),
+                  labels=category_labels("ssda903", "PLACE")),
         breakdown("cla_provider", "Looked after at 31 March by placement provider", g, episode("PLACE_PROVIDER", cla), who,
-                  labels=_labels("PLACE_PROVIDER")),
+                  labels=category_labels("ssda903", "PLACE_PROVIDER")),
         breakdown("cla_locality", "Looked after at 31 March by placement locality", g, locality, who,
                   note="Inside/outside the LA from the placement postcode (needs --la and the postcode directory)."),
         breakdown("cla_distance", "Looked after at 31 March by distance between home and placement", g, distance, who,
@@ -238,9 +230,9 @@ def tables(r) -> list:
         breakdown("started_age", "Started to be looked after by age on starting", g, age_band(d.age(dob[child[s]], decom[s])),
                   who, order=_AGE_ORDER, note="A child starting twice in the year is counted once (first start)."),
         breakdown("started_need", "Started to be looked after by category of need", g, episode("CIN", s), who,
-                  labels=_labels("CIN")),
+                  labels=category_labels("ssda903", "CIN")),
         breakdown("started_ls", "Started to be looked after by legal status on starting", g, episode("LS", s), who,
-                  labels=_labels("LS")),
+                  labels=category_labels("ssda903", "LS")),
     ]
     # D1: ceased (last cessation)
     ceases = _cessations(r, "", y)
@@ -250,7 +242,7 @@ def tables(r) -> list:
     duration = np.where(e["period_truncated"].to_numpy()[ce], len(durations),
                         band_codes(d.days(e["period_start"].to_numpy()[ce], dec[ce]), edges))
     out += [
-        breakdown("ceased_reason", "Ceased to be looked after by reason", g, episode("REC", ce), who, labels=_labels("REC"),
+        breakdown("ceased_reason", "Ceased to be looked after by reason", g, episode("REC", ce), who, labels=category_labels("ssda903", "REC"),
                   note="A child ceasing twice in the year is counted once (last cessation)."),
         breakdown("ceased_age", "Ceased to be looked after by age on ceasing", g,
                   bands(d.age(dob[child[ce]], dec[ce]), *_CEASED_AGE), who, order=_CEASED_AGE[1]),
@@ -267,7 +259,7 @@ def tables(r) -> list:
                   flag_labels(adopted, "Adopted (E11, E12)", "Special guardianship order (E43-E48)"),
                   d.as_children(r, child[ad]), order=["Adopted (E11, E12)", "Special guardianship order (E43-E48)"]),
         breakdown("adopted_sex", "Adopted during the year by sex", g, header("SEX", child[ad[adopted]]),
-                  d.as_children(r, child[ad[adopted]]), labels=_labels("SEX")),
+                  d.as_children(r, child[ad[adopted]]), labels=category_labels("ssda903", "SEX")),
     ]
     # O1: OC2 cohort and outcomes
     out.append(_oc2_table(r, c))
@@ -280,7 +272,7 @@ def tables(r) -> list:
         breakdown("leavers_age", "Care leavers by age", g, bands(cl["age"], [17, 18, 19, 22], ["17", "18", "19 to 21"]),
                   who, order=["17", "18", "19 to 21"]),
         breakdown("leavers_in_touch", "Care leavers by whether in touch", g, text(r, "OC3", "IN_TOUCH").take(rows), who,
-                  labels=_labels("IN_TOUCH")),
+                  labels=category_labels("ssda903", "IN_TOUCH")),
         breakdown("leavers_activity", "Care leavers by activity", g, _activity(text(r, "OC3", "ACTIV").take(rows)), who,
                   order=_ACTIVITY, note="ACTIV F*/P* = in EET, G4-G6 = NEET [C code lists]."),
         breakdown("leavers_accommodation", "Care leavers by suitability of accommodation", g,
@@ -294,9 +286,9 @@ def tables(r) -> list:
     g = "Missing and away"
     out += [
         breakdown("missing_type", "Missing and away incidents by type", g, kind, who, count_rows=True,
-                  unit="incidents", labels=_labels("MISSING"), note="Many LAs record every incident as M, so the split is unreliable."),
+                  unit="incidents", labels=category_labels("ssda903", "MISSING"), note="Many LAs record every incident as M, so the split is unreliable."),
         breakdown("missing_children_type", "Children missing or away by type of incident", g, kind, who,
-                  labels=_labels("MISSING"), note="A child with both kinds appears in both rows."),
+                  labels=category_labels("ssda903", "MISSING"), note="A child with both kinds appears in both rows."),
         breakdown("missing_at_end", "Incidents still open at 31 March", g,
                   flag_labels(text(r, "Missing", "MIS_END").blank[m], "Still missing or away at 31 March", "Returned"), who,
                   count_rows=True, unit="incidents"),
@@ -310,7 +302,7 @@ def tables(r) -> list:
     ending = e["previous"].to_numpy()[e["placement_change"].to_numpy() & d.between(decom, y.start, y.end)]
     out.append(breakdown("placement_change_reason", "Reasons for placement change (ending placement)", g,
                          episode("REASON_PLACE_CHANGE", ending), d.as_children(r, child[ending]), count_rows=True,
-                         unit="placement changes", labels=_labels("REASON_PLACE_CHANGE")))
+                         unit="placement changes", labels=category_labels("ssda903", "REASON_PLACE_CHANGE")))
     # V3/V4 only
     sb = np.flatnonzero(d.short_break_only(r, "", y))
     out.append(breakdown("short_breaks_only", "Children looked after only under short-break agreements (not in the figures above)",

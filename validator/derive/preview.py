@@ -76,15 +76,12 @@ def year_for(r, suffix: str) -> CollectionYear:
 
 
 def _cached(fn):
+    """fn(r, suffix, year) once per Return, table suffix and year (through validator.derive.cached)."""
     key = f"{fn.__module__}.{fn.__qualname__}"
 
     def wrapper(r, suffix: str = "", year: CollectionYear | None = None):
         year = year or year_for(r, suffix)
-        cache = r.__dict__.setdefault("_derived", {})
-        k = (key, suffix, year.label)
-        if k not in cache:
-            cache[k] = fn(r, suffix, year)
-        return cache[k]
+        return cached(r, f"{key} {suffix} {year.label}", lambda: fn(r, suffix, year))
 
     wrapper.__doc__ = fn.__doc__
     wrapper.__name__ = fn.__name__
