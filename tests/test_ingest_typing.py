@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from validator.ingest.typing import (_EXCEL_EPOCH, _FALLBACKS, _PRIMARY, _SERIAL, DATE_LAYOUT, _date_facts,
-                                     blank_rows, parse_dates)
+from validator.ingest.raw import Texts, blank_rows
+from validator.ingest.typing import _EXCEL_EPOCH, _FALLBACKS, _PRIMARY, _SERIAL, DATE_LAYOUT, _date_facts, parse_dates
 
 EDGE = {
     "ssda903": ["01/05/2024", "1/5/2024 10:30", "01/05/2024  10:30:00", "2024-05-01t10:00:00", "1-5-2024",
@@ -85,6 +85,7 @@ def test_dates_datetime64_cannot_hold_are_no_dates():
 
 
 def test_blank_rows():
-    cells = pd.DataFrame({"a": ["", " ", "x", "", "\t"], "b": ["", "", "", "y", " \u00a0"]}, dtype=str)
-    assert blank_rows(cells).tolist() == [True, True, False, False, True]
-    assert blank_rows(cells.iloc[:0]).tolist() == []
+    texts = Texts()
+    codes = [texts.codes(["", " ", "x", "", "\t"]), texts.codes(["", "", "", "y", " \u00a0"])]
+    assert blank_rows(codes, texts.texts(), 5) == [0, 1, 4]
+    assert blank_rows([texts.codes([]), texts.codes([])], texts.texts(), 0) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -57,8 +58,8 @@ def _parser() -> argparse.ArgumentParser:
                         "OUTDIR/<name>.html, <name>.json and index.html")
     v.add_argument("--profile", metavar="FILE", help="write the time per phase and the slowest rules (JSON)")
     v.add_argument("--jobs", type=int, metavar="N", choices=[1, 2],
-                   help="processes to run the rules in: 1, or 2 (default: 2 on Linux with 2+ cores for a "
-                        "return big enough to gain from it)")
+                   help="processes to use: 1, or 2 (default, on Linux with 2+ cores: the files are read "
+                        "while the program starts, and the rules of a big return run in two)")
     v.add_argument("--select", action="append", metavar="CODES", help="only these rule codes (comma separated)")
     v.add_argument("--ignore", action="append", metavar="CODES", help="skip these rule codes (comma separated)")
 
@@ -83,8 +84,15 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, one_shot: bool = False) -> int:
+    """Run one command. `one_shot`: this process ends when the command does (the `returncheck`
+    command, not a test or a caller that goes on)."""
     args = _parser().parse_args(argv)
+    if one_shot and args.command in ("validate", "demo") and not getattr(args, "batch", None):
+        # One check, then os._exit: what the cycle collector would free is freed at exit anyway,
+        # and its passes over the objects pandas' import and the reading make cost a tenth of a
+        # second or more (peak memory measured the same without it, up to an England-sized return).
+        gc.disable()
     try:
         return {"validate": cmd_validate, "rules": cmd_rules, "explain": cmd_explain, "demo": cmd_demo,
                 "serve": cmd_serve}[args.command](args)
@@ -107,7 +115,7 @@ def entry() -> None:
     """The `returncheck` command: main(), then leave at once. Every output is written and closed
     by then; skipping the interpreter's teardown (freeing every frame and object one by one) saves
     a tenth of a second or more of a typical run."""
-    code = main()
+    code = main(one_shot=True)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -117,10 +125,11 @@ def entry() -> None:
 
 
 def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None,
-             phases=None, jobs=1):
+             phases=None, jobs=1, reading=None):
     """Ingest, run the rules, and build the findings table. Returns (RunResult, findings).
     `phases`, when a dict, receives the seconds spent in each phase. `jobs`: processes for the
-    rules (None: what suits the machine and the return, see engine.default_workers)."""
+    rules (None: what suits the machine and the return, see engine.default_workers). `reading`:
+    the inputs already being read (ingest.prefetch), else they are read here."""
     from validator.engine import default_workers, run
     from validator.findings import findings_table
     from validator.ingest import load_return
@@ -128,7 +137,8 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
 
     phases = {} if phases is None else phases
     t0 = time.perf_counter()
-    r = load_return(paths, previous=previous, kind=ret, year=year, la=la)
+    inputs = reading.result() if reading is not None else None
+    r = load_return(paths, previous=previous, kind=ret, year=year, la=la, inputs=inputs)
     attach_reference(r, ofsted=ofsted)
     t1 = time.perf_counter()
     result = run(r, select=select, ignore=ignore, workers=default_workers(r) if jobs is None else jobs)
@@ -249,6 +259,16 @@ def cmd_validate(args) -> int:
     if args.batch:
         return cmd_batch(args)
     start = time.perf_counter()
+    from validator.ingest import prefetch  # no pandas: the files are read while it is imported
+
+    reading = prefetch.start(args.paths, args.previous, fork=args.jobs != 1)
+    try:
+        return _validate_and_report(args, start, reading)
+    finally:
+        reading.cancel()
+
+
+def _validate_and_report(args, start: float, reading) -> int:
     from reports.preview import parse_thresholds
 
     parse_thresholds(args.change_threshold)  # a bad --change-threshold stops here, before the work
@@ -261,7 +281,7 @@ def cmd_validate(args) -> int:
     notes = followup.load_explanations(args.explanations) if args.explanations else None
     result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
                                 ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases,
-                                jobs=args.jobs)
+                                jobs=args.jobs, reading=reading)
     if baseline is not None:
         result.ret.reference["baseline"] = followup.apply_baseline(findings, baseline)
     if notes is not None:

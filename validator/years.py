@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from validator.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SUPPORTED = ("2022/23", "2023/24", "2024/25", "2025/26", "2026/27")
 
@@ -37,11 +39,15 @@ class CollectionYear:
     @property
     def start(self) -> pd.Timestamp:
         """1 April: first day of the collection year."""
+        import pandas as pd  # not at the top: the readers import this module, and run without pandas
+
         return pd.Timestamp(self.start_year, 4, 1)
 
     @property
     def end(self) -> pd.Timestamp:
         """31 March: last day of the collection year (the CIN ReferenceDate)."""
+        import pandas as pd
+
         return pd.Timestamp(self.start_year + 1, 3, 31)
 
     @property

@@ -1,72 +1,25 @@
-"""ingest: files -> Return. Decides from content which return and table each input is."""
+"""ingest: files -> Return. Decides from content which return and table each input is.
+
+Two steps: `read` (plain Python: bytes -> RawTable, the text of each cell as codes) and `frames`
+(pandas: RawTable -> the typed frames the rules read). This package's own import loads no
+pandas, so that the first step can run in a second process while this one imports it
+(`prefetch`); the second step's modules are imported when a return is loaded.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import gc
-from pathlib import Path
-
-import pandas as pd
 
 from validator.errors import UserError
-from validator.ingest.csv903 import read_csv
-from validator.ingest.files import decode, expand, line_of, read_bytes, sha256, sniff
 from validator.ingest.raw import RawTable, ReadResult
-from validator.ingest.typing import build_frame
-from validator.ingest.xlsx import read_xlsx
-from validator.model import CURRENT, PREVIOUS, InputFile, Return, Table
+from validator.ingest.read import Inputs, read_file, read_inputs
 from validator.spec import spec
 from validator.years import SUPPORTED, CollectionYear
 
+CURRENT, PREVIOUS = "current", "previous"  # as validator.model has them (not imported: it loads pandas)
+
 RETURN_NAMES = {"ssda903": "an SSDA903 return", "cin": "a CIN census"}
-
-
-def read_file(path: Path) -> tuple[ReadResult, InputFile]:
-    data = read_bytes(path)
-    kind = sniff(data)
-    info = InputFile(path=str(path), sha256=sha256(data), size=len(data), kind=kind, year=CURRENT)
-    if kind == "binary":
-        at = data.find(b"\x00")
-        raise UserError(f"{path}: not a CSV, XML or Excel file: it holds binary content (a zero byte at byte {at}, "
-                        f"line {line_of(data, at)}).")
-    if kind == "ole2":
-        raise UserError(f"{path}: an old-format (.xls) or password-protected Excel workbook, which returncheck "
-                        "cannot read; save it as an unprotected .xlsx workbook or as CSV.")
-    if kind == "xlsx":
-        result = ReadResult(ret="ssda903", tables=read_xlsx(data, path))
-    elif kind == "xml":
-        from validator.ingest.xmlread import read_903_xml, read_cin_xml, root_name  # lxml only for XML
-
-        root = root_name(data, path)
-        if root == "EXPSSDA903":
-            result = read_903_xml(data, path)
-        elif root == "Message":
-            result = read_cin_xml(data, path)
-        else:
-            raise UserError(f"{path}: an XML file whose root element is <{root}>; expected <EXPSSDA903> "
-                            "(SSDA903) or <Message> (CIN census).")
-    else:
-        text, encoding = decode(data, path)
-        table = read_csv(text, path)
-        if encoding not in ("utf-8", "utf-8-sig"):
-            table.notes.append(f"read as {encoding}")
-        result = ReadResult(ret="ssda903", tables=[table])
-    for t in result.tables:
-        info.tables[t.name] = len(t.cells)
-        if len(t.cells) == 0 and kind != "xml":
-            t.notes.append("the table has a header row and no data rows")
-        info.notes.extend(f"{t.name}: {n}" for n in t.notes)
-    return result, info
-
-
-def _gather(paths: list[str], year_label: str) -> tuple[list[ReadResult], list[InputFile]]:
-    results, infos = [], []
-    for p in expand(paths):
-        r, info = read_file(p)
-        info.year = year_label
-        results.append(r)
-        infos.append(info)
-    return results, infos
 
 
 def _kind_of(results: list[ReadResult], infos: list[InputFile], asked: str | None) -> str:
@@ -93,10 +46,13 @@ def _year_from_cin(results: list[ReadResult]) -> CollectionYear | None:
     return None
 
 
-def _tables(results: list[ReadResult], kind: str, year: str) -> dict[str, Table]:
+def _tables(results: list[ReadResult], kind: str, year: str) -> dict:
+    from validator.ingest.frames import text_arrays, to_table
+
     s = spec(kind)
     seen: dict[str, RawTable] = {}
-    out: dict[str, Table] = {}
+    out = {}
+    arrays = text_arrays()
     for r in results:
         for raw in r.tables:
             if raw.name in seen:
@@ -104,12 +60,23 @@ def _tables(results: list[ReadResult], kind: str, year: str) -> dict[str, Table]
                 raise UserError(f"Two inputs hold the {raw.name} table: {other.file} and {raw.file}. "
                                 "Give one file per table.")
             seen[raw.name] = raw
-            cells = raw.cells.reset_index(drop=True)
-            frame, normalised = build_frame(s, raw.name, cells)
-            table = Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
-                          source_line=raw.lines, source_path=raw.paths, normalised=normalised)
+            table = to_table(s, raw, year, arrays)
             out[table.key] = table
     return out
+
+
+def _input_files(results: list[ReadResult], year_label: str) -> list:
+    """What the reports say of each file read."""
+    from validator.model import InputFile
+
+    infos = []
+    for r in results:
+        info = InputFile(path=r.path, sha256=r.sha256, size=r.size, kind=r.kind, year=year_label)
+        for t in r.tables:
+            info.tables[t.name] = t.rows
+            info.notes.extend(f"{t.name}: {n}" for n in t.notes)
+        infos.append(info)
+    return infos
 
 
 def _check_year(kind: str, cy: CollectionYear, tables: dict[str, Table], results, explicit: bool) -> None:
@@ -126,6 +93,8 @@ def _check_year(kind: str, cy: CollectionYear, tables: dict[str, Table], results
                                          ("Missing", "MIS_START")) if key in tables]
     if not dated:
         return
+    import pandas as pd
+
     dates = pd.concat([tables[k].frame[c + "_date"] for k, c in dated]).dropna()
     where = tables[dated[0][0]].source_file
     if len(dates) >= 20 and dates.max() < cy.start:
@@ -152,16 +121,21 @@ def _no_cycle_collection():
 
 
 def load_return(paths: list[str], previous: list[str] | None = None, kind: str | None = None,
-                year: str | None = None, la: str | None = None) -> Return:
+                year: str | None = None, la: str | None = None, inputs: Inputs | None = None):
+    """The Return of the files at `paths` (and last year's at `previous`). `inputs`: those files
+    already read (by `prefetch`); else they are read here."""
     with _no_cycle_collection():
-        return _load_return(paths, previous, kind, year, la)
+        if inputs is None:
+            inputs = read_inputs(paths, previous)
+        return _load_return(inputs, kind, year, la)
 
 
-def _load_return(paths: list[str], previous: list[str] | None, kind: str | None, year: str | None,
-                 la: str | None) -> Return:
-    results, infos = _gather(paths, CURRENT)
+def _load_return(inputs: Inputs, kind: str | None, year: str | None, la: str | None):
+    from validator.model import Return
+
+    results, prev_results = inputs.current, inputs.previous
+    infos, prev_infos = _input_files(results, CURRENT), _input_files(prev_results, PREVIOUS)
     kind = _kind_of(results, infos, kind)
-    prev_results, prev_infos = _gather(previous or [], PREVIOUS)
     if prev_results:
         _kind_of(prev_results, prev_infos, kind)
     if year:
@@ -188,4 +162,4 @@ def _load_return(paths: list[str], previous: list[str] | None, kind: str | None,
     return Return(kind=kind, year=cy, tables=tables, inputs=infos + prev_infos, la=la, header=header)
 
 
-__all__ = ["load_return", "read_file", "pd"]
+__all__ = ["load_return", "read_file", "read_inputs", "Inputs"]

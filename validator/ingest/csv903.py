@@ -6,15 +6,11 @@ import csv
 import functools
 import io
 import re
-import warnings
+from array import array
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
 from validator.errors import UserError
-from validator.ingest.raw import RawTable
-from validator.ingest.typing import blank_rows
+from validator.ingest.raw import RawTable, Texts, blank_rows, drop_rows
 from validator.spec import spec
 
 
@@ -93,45 +89,47 @@ def match_table(header: list[str], path: Path) -> tuple[str, dict[int, str], lis
 _LINE_BREAK = re.compile(r"\r\n?|\n")
 
 
-def _record_line(text: str, record: int) -> int:
-    """Physical line on which CSV record `record` starts (1-based; the header is record 1):
-    quoted values may hold line breaks. Only used for messages, so a slow pass is fine."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
-    line = 1
-    try:
-        for _ in range(record - 1):
-            next(reader)
-            line = reader.line_num + 1
-    except (StopIteration, csv.Error):
-        pass
-    return line
-
-
 def _too_many(path: Path, line: int, saw: int, want: int) -> UserError:
     return UserError(f"{path}: line {line} has {saw} values but the header row has {want} columns. "
                      "A value holding a comma must be in double quotes.")
 
 
-def _read_slowly(text: str, path: Path, width: int) -> tuple[pd.DataFrame, np.ndarray, int]:
-    """Rows the fast reader refused for their length, read one by one: values beyond the header's
-    columns are dropped when empty (a trailing comma) and an error naming the line otherwise.
-    Returns the cells, the physical line of each row, and how many rows had empty extras."""
-    rows, lines, trimmed = [], [], 0
+# The csv module refuses values over 128 kB by default; a file's size is limited instead (files.MAX_BYTES).
+csv.field_size_limit(2**31 - 1)
+
+
+def _records(text: str, path: Path) -> tuple[list[list[str]], list[int] | None]:
+    """The data records after the header record, and the physical line each starts on (None when
+    no value is quoted: then record i sits on line i + 2)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=False)
     try:
-        next(reader)
-        done = reader.line_num
+        next(reader, None)
+        if '"' not in text:
+            return list(reader), None
+        records, lines, done = [], [], reader.line_num
         for rec in reader:
-            line, done = done + 1, reader.line_num
-            if len(rec) > width:
-                if any(v.strip() for v in rec[width:]):
-                    raise _too_many(path, line, len(rec), width)
-                rec, trimmed = rec[:width], trimmed + 1
-            rows.append(rec + [""] * (width - len(rec)))
-            lines.append(line)
+            records.append(rec)
+            lines.append(done + 1)
+            done = reader.line_num
     except csv.Error as e:
         raise UserError(f"{path}: line {reader.line_num} cannot be read as CSV ({e}).") from None
-    return pd.DataFrame(rows, columns=range(width), dtype=str), np.asarray(lines, dtype=np.int64), trimmed
+    if lines:
+        _check_closed(text, lines[-1], path)
+    return records, lines
+
+
+def _check_closed(text: str, line: int, path: Path) -> None:
+    """A double quote left open swallows the rest of the file into one value; the lenient reader
+    accepts that, so the last record (where such a quote must be) is read again strictly."""
+    starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+    tail = text[starts[line - 1]:] if line - 1 < len(starts) else ""
+    try:
+        for _ in csv.reader(io.StringIO(tail, newline=""), strict=True):
+            pass
+    except csv.Error as e:
+        if "unexpected end of data" in str(e):
+            raise UserError(f"{path}: a double quote opened on line {line} is never closed, so the rest of the "
+                            "file would be one value.") from None
 
 
 def read_csv(text: str, path: Path) -> RawTable:
@@ -148,46 +146,34 @@ def read_csv(text: str, path: Path) -> RawTable:
     if not any(h.strip() for h in header):
         raise UserError(f"{path}: the first line is blank; a CSV table must start with its header row.")
     table, positions, extra = match_table(header, path)
-    width, lines, trimmed = len(header), None, 0
-    try:
-        # Every column is read (not only DfE's) and a row longer than the header is refused
-        # (pandas would otherwise drop its extra values or shift the row silently); such files
-        # are read again row by row so that the message names the line.
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            df = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False,
-                skip_blank_lines=False, header=None, skiprows=1, names=range(width), index_col=False, engine="c",
-            )
-    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as e:
-        msg = str(e).strip()
-        if m := re.search(r"EOF inside string starting at row (\d+)", msg):
-            line = _record_line(text, int(m.group(1)) + 1)
-            raise UserError(f"{path}: a double quote opened on line {line} is never closed, so the rest of the "
-                            "file would be one value.") from None
-        if "Expected" not in msg and "Length of header" not in msg:
-            raise UserError(f"{path}: the CSV cannot be read: {shown(msg, 300)}") from None
-        df, lines, trimmed = _read_slowly(text, path, width)
-    if lines is None:
-        # Data row i sits on line i + 2, plus the line breaks inside quoted values of rows above.
-        lines = np.arange(2, len(df) + 2)
-        if '"' in text and len(df):
-            breaks = sum(df[c].str.count(_LINE_BREAK.pattern).to_numpy(dtype=np.int64) for c in df.columns)
-            lines = lines + np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    width = len(header)
+    records, lines = _records(text, path)
+    trimmed = 0
+    if any(len(r) != width for r in records):
+        # Short rows (a blank line among them) are padded; values beyond the header's columns are
+        # dropped when empty (a trailing comma) and refused otherwise: never shifted silently.
+        for i, rec in enumerate(records):
+            if len(rec) > width:
+                if any(v.strip() for v in rec[width:]):
+                    raise _too_many(path, lines[i] if lines else i + 2, len(rec), width)
+                records[i], trimmed = rec[:width], trimmed + 1
+            elif len(rec) < width:
+                records[i] = rec + [""] * (width - len(rec))
     at = {name: i for i, name in positions.items()}
     cols = _csv_tables()[table] + [c for c in KEPT_DERIVED.get(table, ()) if c in at]
-    df = df[[at[c] for c in cols]]
-    df.columns = cols
-    keep = ~blank_rows(df)
-    dropped = int((~keep).sum())
-    if dropped:
-        df = df.loc[keep].reset_index(drop=True)
-        lines = lines[keep]
-    notes = []
+    by_position = list(zip(*records)) if records else [()] * width
+    texts = Texts()
+    codes = {c: texts.codes(by_position[at[c]]) for c in cols}
+    n = len(records)
+    raw = RawTable(name=table, columns=cols, texts=texts.texts(), codes=codes,
+                   lines=array("q", lines if lines is not None else range(2, n + 2)), file=str(path))
+    blank = blank_rows(list(codes.values()), raw.texts, n)
+    if blank:
+        drop_rows(raw, blank)
     if extra:
-        notes.append(f"extra columns not used by DfE: {_listed(extra)}")
-    if dropped:
-        notes.append(f"{dropped} blank row(s) skipped")
+        raw.notes.append(f"extra columns not used by DfE: {_listed(extra)}")
+    if blank:
+        raw.notes.append(f"{len(blank)} blank row(s) skipped")
     if trimmed:
-        notes.append(f"{trimmed} row(s) end with empty values beyond the last column (ignored)")
-    return RawTable(name=table, cells=df, lines=lines, file=str(path), notes=notes)
+        raw.notes.append(f"{trimmed} row(s) end with empty values beyond the last column (ignored)")
+    return raw

@@ -149,19 +149,6 @@ def _date_facts(cleaned: np.ndarray, ret: str) -> tuple[np.ndarray, np.ndarray, 
     return dates, serial, in_layout
 
 
-def blank_rows(cells: pd.DataFrame) -> np.ndarray:
-    """True for each row whose cells (text) are all empty or only spaces. Column by column, over
-    the rows still blank: after the first column that is usually none."""
-    blank = np.ones(len(cells), dtype=bool)
-    for name in cells.columns:
-        rows = np.flatnonzero(blank)
-        if not len(rows):
-            break
-        values = cells[name].to_numpy(dtype=object)[rows]
-        blank[rows] = np.fromiter(map(operator.not_, map(str.strip, values)), dtype=bool, count=len(rows))
-    return blank
-
-
 class _Kind(NamedTuple):
     """How a column's text is cleaned: only DfE's columns lose blank tokens (except their own
     valid codes that look like one, CIN Disability NONE); only numberish ones lose Excel's '.0'."""
@@ -182,10 +169,11 @@ class _Distinct:
     Every per-text array has one slot more than there are distinct texts, for a missing cell (None,
     NaN), which `codes` points at."""
 
-    def __init__(self, spec: ReturnSpec, columns: list[np.ndarray], rows: int):
-        codes, uniques = pd.factorize(np.concatenate(columns) if columns else np.array([], dtype=object))
+    def __init__(self, spec: ReturnSpec, codes: np.ndarray, uniques: np.ndarray):
+        """codes: one row per text column, the code of each cell's text in `uniques`, or
+        len(uniques) for a missing cell."""
         n = len(uniques)
-        self.codes = np.where(codes < 0, n, codes).reshape(len(columns), rows)
+        self.codes = codes
         written = list(map(str, uniques))
         text = list(map(str.strip, written))
         self.text = np.array(text + [None], dtype=object)
@@ -289,13 +277,27 @@ def _normalise_column(distinct: _Distinct, table: str, col, codes: np.ndarray, w
     return out
 
 
-def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Normalisation]]:
-    """The rules' frame for one table from its raw text cells (index = data row), and what changed."""
+def _factorize(columns: list[np.ndarray], rows: int) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) of text columns factorized together; a missing cell gets len(uniques)."""
+    codes, uniques = pd.factorize(np.concatenate(columns) if columns else np.array([], dtype=object))
+    return np.where(codes < 0, len(uniques), codes).reshape(len(columns), rows), uniques
+
+
+def key_columns(spec: ReturnSpec, table: str, columns) -> set[str]:
+    """The columns of a table that hold generated integer keys, not text."""
     known = {c.name: c for c in spec.columns.get(table, [])}
-    keys = {n for n in raw.columns if n in KEY_COLUMNS or (n in known and known[n].type == "key")}
+    return {n for n in columns if n in KEY_COLUMNS or (n in known and known[n].type == "key")}
+
+
+def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame,
+                coded: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[pd.DataFrame, list[Normalisation]]:
+    """The rules' frame for one table from its raw text cells (index = data row), and what changed.
+    `coded`: the text columns already factorized by the reader, as `_factorize` returns them."""
+    known = {c.name: c for c in spec.columns.get(table, [])}
+    keys = key_columns(spec, table, raw.columns)
     texts = {n: i for i, n in enumerate(n for n in raw.columns if n not in keys)}
     written = [raw[n].to_numpy(dtype=object) for n in texts]
-    distinct = _Distinct(spec, written, len(raw))
+    distinct = _Distinct(spec, *(coded if coded is not None else _factorize(written, len(raw))))
     cols: dict[str, object] = {}
     notes: list[Normalisation] = []
     for name in raw.columns:

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from array import array
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
 
 from validator.errors import UserError
 from validator.ingest.csv903 import match_table, shown
-from validator.ingest.raw import RawTable
-from validator.ingest.typing import blank_rows
+from validator.ingest.raw import RawTable, Texts, blank_rows, drop_rows
 
 def _column_letter(n: int) -> str:
     """Excel's column name for the 1-based column n (1 -> A, 27 -> AA); openpyxl is imported only
@@ -111,11 +108,13 @@ def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
         order = sorted(positions)
         cols = [positions[i] for i in order]
         body = [r for r in row_numbers if r > header_row]
-        cells = pd.DataFrame([[_text(grid[r].get(i + 1)) for i in order] for r in body], columns=cols, dtype=str)
-        lines = np.asarray(body, dtype=np.int64)
-        keep = ~blank_rows(cells)
-        skipped = (body[-1] - header_row - int(keep.sum())) if body else 0
-        hidden_rows = [n for n in lines[keep] if ws.row_dimensions[int(n)].hidden]
+        texts = Texts()
+        codes = {c: texts.codes(_text(grid[r].get(i + 1)) for r in body) for i, c in zip(order, cols)}
+        raw = RawTable(name=table, columns=cols, texts=texts.texts(), codes=codes, lines=array("q", body),
+                       file=f"{path} [{ws.title}]")
+        drop_rows(raw, blank_rows(list(codes.values()), raw.texts, len(body)))
+        skipped = (body[-1] - header_row - raw.rows) if body else 0
+        hidden_rows = [n for n in raw.lines if ws.row_dimensions[int(n)].hidden]
         hidden_cols = [grid[header_row].get(i + 1) for i in order
                        if ws.column_dimensions[_column_letter(i + 1)].hidden]
         header_at = header_row - 1
@@ -130,8 +129,8 @@ def read_xlsx(data: bytes, path: Path) -> list[RawTable]:
             notes.append(f"hidden column(s) read as data: {', '.join(map(str, hidden_cols))}")
         if extra:
             notes.append(f"extra columns not used by DfE: {', '.join(shown(e) for e in extra[:12] if e)}")
-        tables.append(RawTable(name=table, cells=cells.loc[keep].reset_index(drop=True), lines=lines[keep],
-                               file=f"{path} [{ws.title}]", notes=notes))
+        raw.notes = notes
+        tables.append(raw)
     if not tables:
         raise UserError(f"{path}: no sheet of this workbook has the header row of an SSDA903 table "
                         f"(sheets: {', '.join(shown(s) for s in ignored[:12])}).")

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import io
 import re
+from array import array
 from collections import defaultdict
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from lxml import etree
 
 from validator.errors import UserError
-from validator.ingest.raw import RawTable, ReadResult
+from validator.ingest.raw import RawTable, ReadResult, Texts
 from validator.spec import spec
 
 
@@ -128,16 +127,12 @@ class _Rows:
         out = []
         for name in names:
             cols = [c.name for c in s.table_columns(name, fmt="xml")]
-            if ret == "cin" and name != "Header":
-                cols.insert(1, "ChildSeq")  # generated: the child's position in the file (see typing.KEY_COLUMNS)
-            cells = pd.DataFrame(self.rows.get(name, []), columns=cols)
-            for c in s.columns[name]:
-                if c.type != "key" and c.name in cells:
-                    cells[c.name] = cells[c.name].astype("object").fillna("").astype(str)
-            out.append(RawTable(
-                name=name, cells=cells, lines=np.asarray(self.lines.get(name, []), dtype="int64"),
-                file=str(path), paths=np.asarray(self.paths.get(name, []), dtype=object),
-            ))
+            rows = self.rows.get(name, [])
+            texts = Texts()
+            codes = {c: texts.codes([row.get(c, "") for row in rows]) for c in cols}
+            out.append(RawTable(name=name, columns=cols, texts=texts.texts(), codes=codes,
+                                lines=array("q", self.lines.get(name, [])), file=str(path),
+                                paths=self.paths.get(name, [])))
         return out
 
 
@@ -334,14 +329,18 @@ class _CinTables:
             else:
                 rows[table].append((el.sourceline, epath, lac, seq, ci, *self._get(table, leaves)))
 
-    def raw(self, name: str, path: Path) -> RawTable:
-        """One table's cells: text columns as str, generated keys as int64."""
+    def raw(self, name: str, path: Path, codes: Texts) -> RawTable:
+        """One table's columns: text columns as codes into the file's texts, generated keys as numbers."""
         rows = self.rows[name]
         lines, paths, *columns = zip(*rows) if rows else [()] * (2 + len(self.columns[name]))
-        data = {c: np.array(v, dtype="int64") if c in _CIN_INT_KEYS else pd.array(v, dtype=str)
-                for c, v in zip([*_CIN_KEYS[name], *self.values[name]], columns)}
-        return RawTable(name=name, cells=pd.DataFrame(data, columns=self.columns[name], copy=False),
-                        lines=np.array(lines, dtype="int64"), file=str(path), paths=np.array(paths, dtype=object))
+        texts, numbers = {}, {}
+        for c, v in zip([*_CIN_KEYS[name], *self.values[name]], columns):
+            if c in _CIN_INT_KEYS:
+                numbers[c] = array("q", v)
+            else:
+                texts[c] = codes.codes(v)
+        return RawTable(name=name, columns=self.columns[name], texts=[], codes=texts, numbers=numbers,
+                        lines=array("q", lines), file=str(path), paths=list(paths))
 
 
 def read_cin_xml(data: bytes, path: Path) -> ReadResult:
@@ -354,10 +353,13 @@ def read_cin_xml(data: bytes, path: Path) -> ReadResult:
             out.add_child(record, n)
         elif n == 1:
             header, line = _cin_header(record), record.sourceline or 0
-    tables = [out.raw(name, path) for name in _CIN_TABLES[1:]]
+    codes = Texts()  # one numbering of the file's distinct texts, shared by its tables
+    tables = [out.raw(name, path, codes) for name in _CIN_TABLES[1:]]
     cols = [c.name for c in spec("cin").table_columns("Header")]
-    header_rows = [{c: header.get(c, "") for c in cols}] if header else []
-    head = pd.DataFrame(header_rows, columns=cols).astype("object").fillna("").astype(str)
-    tables.insert(0, RawTable(name="Header", cells=head, lines=np.asarray([line] if header else [], dtype="int64"),
-                              file=str(path), paths=np.asarray(["/Message/Header"] if header else [], dtype=object)))
-    return ReadResult(ret="cin", tables=tables, header=header)
+    head = RawTable(name="Header", columns=cols, texts=[], lines=array("q", [line] if header else []), file=str(path),
+                    codes={c: codes.codes([header.get(c, "")] if header else []) for c in cols},
+                    paths=["/Message/Header"] if header else [])
+    texts = codes.texts()
+    for t in [head, *tables]:
+        t.texts = texts
+    return ReadResult(ret="cin", tables=[head, *tables], header=header)

@@ -1,0 +1,96 @@
+"""ingest.prefetch: the files read in a forked reader are exactly what reading them here gives, a
+user error there is the same user error here, and a reader that dies costs nothing but time.
+
+Each case runs in a fresh interpreter: forking is only done where no other thread runs, which a
+test process (with its plugins) cannot promise."""
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "fixtures" / "samples" / "ssda903_2024_25"
+CIN = ROOT / "fixtures" / "samples" / "cin_2024_25.xml"
+
+
+def run(script: str) -> str:
+    done = subprocess.run([sys.executable, "-c", textwrap.dedent(script)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+@pytest.mark.parametrize("paths, previous", [([str(SAMPLE / "current")], [str(SAMPLE / "previous")]),
+                                             ([str(CIN)], None)])
+def test_forked_reader_reads_what_this_process_would(paths, previous):
+    out = run(f"""
+        import sys
+        from validator.ingest import prefetch
+        from validator.ingest.read import read_inputs
+        reading = prefetch.start({paths!r}, {previous!r})
+        forked = reading._pid is not None
+        got = reading.result()
+        want = read_inputs({paths!r}, {previous!r})
+        assert "pandas" not in sys.modules, "the reader's modules must not import pandas"
+        print(forked, got == want, sum(t.rows for r in got.current + got.previous for t in r.tables))
+    """)
+    forked, same, rows = out.split()
+    assert (forked, same) == ("True", "True")
+    assert int(rows) > 100
+
+
+def test_user_error_in_the_reader_is_the_same_user_error_here(tmp_path):
+    missing = str(tmp_path / "nowhere")
+    out = run(f"""
+        from validator.errors import UserError
+        from validator.ingest import prefetch
+        reading = prefetch.start([{missing!r}])
+        assert reading._pid is not None
+        try:
+            reading.result()
+        except UserError as e:
+            print(e)
+    """)
+    assert out == f"{missing}: no such file or folder."
+
+
+def test_a_reader_that_dies_leaves_the_reading_to_this_process():
+    out = run(f"""
+        import os
+        from validator.ingest import prefetch
+        parent, real = os.getpid(), prefetch.read_inputs
+        prefetch.read_inputs = lambda *a: os._exit(9) if os.getpid() != parent else real(*a)
+        reading = prefetch.start([{str(CIN)!r}])
+        assert reading._pid is not None
+        got = reading.result()
+        print(got == real([{str(CIN)!r}]), [t.name for t in got.current[0].tables][:2])
+    """)
+    assert out == "True ['Header', 'ChildIdentifiers']"
+
+
+def test_cancel_stops_and_reaps_the_reader():
+    out = run(f"""
+        import os
+        from validator.ingest import prefetch
+        reading = prefetch.start([{str(CIN)!r}])
+        pid = reading._pid
+        reading.cancel()
+        try:
+            os.kill(pid, 0)
+            print("still there")
+        except ProcessLookupError:
+            print("gone")
+    """)
+    assert out == "gone"
+
+
+def test_without_fork_the_files_are_read_when_asked():
+    from validator.ingest import prefetch
+    from validator.ingest.read import read_inputs
+
+    reading = prefetch.start([str(CIN)], fork=False)
+    assert reading._pid is None
+    assert reading.result() == read_inputs([str(CIN)])

@@ -1,0 +1,58 @@
+"""RawTable -> Table: the reader's codes become the frames the rules read (ingest.typing)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from validator.ingest.raw import RawTable
+from validator.ingest.typing import build_frame, key_columns
+from validator.model import Table
+from validator.spec import ReturnSpec
+
+
+class _TextArrays(dict):
+    """id(texts list) -> the list as a numpy array: CIN tables share their file's list."""
+
+    def get_array(self, texts: list[str]) -> np.ndarray:
+        key = id(texts)
+        if key not in self:
+            self[key] = (texts, np.array(texts, dtype=object))  # the list kept alive with its id
+        return self[key][1]
+
+
+def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) -> Table:
+    keys = key_columns(spec, raw.name, raw.columns)
+    text_columns = [c for c in raw.columns if c not in keys]
+    texts = arrays.get_array(raw.texts)
+    codes = np.array([np.frombuffer(raw.codes[c], dtype=np.int32) for c in text_columns],
+                     dtype=np.intp).reshape(len(text_columns), raw.rows)
+    used = np.zeros(len(texts), dtype=bool)
+    used[codes.ravel()] = True
+    if not used.all():  # a file-wide list (CIN), or blank rows dropped: only this table's texts
+        codes = (np.cumsum(used) - 1)[codes]
+        texts = texts[used]
+    columns = {c: (np.frombuffer(raw.numbers[c], dtype=np.int64) if c in keys else texts.take(codes[i]))
+               for c, i in zip(raw.columns, _positions(raw.columns, keys))}
+    cells = pd.DataFrame(columns, columns=raw.columns, copy=False)
+    frame, normalised = build_frame(spec, raw.name, cells, coded=(codes, texts))
+    return Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
+                 source_line=np.frombuffer(raw.lines, dtype=np.int64),
+                 source_path=None if raw.paths is None else np.array(raw.paths, dtype=object),
+                 normalised=normalised)
+
+
+def _positions(columns: list[str], keys: set[str]) -> list[int]:
+    """Each column's row in the codes matrix (text columns in order; -1 for a key column)."""
+    out, i = [], 0
+    for c in columns:
+        if c in keys:
+            out.append(-1)
+        else:
+            out.append(i)
+            i += 1
+    return out
+
+
+def text_arrays() -> _TextArrays:
+    return _TextArrays()
