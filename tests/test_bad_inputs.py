@@ -25,6 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "corpus"
 Y = ["--year", "2024/25"]
 
+@pytest.fixture(autouse=True, params=["csv module", "pandas C parser"])
+def csv_parser(request, monkeypatch):
+    """Every case is read both ways csv903 reads CSV: plain Python (most files) and pandas' parser
+    (files over LARGE_CSV_CHARS); they must agree."""
+    if request.param == "pandas C parser":
+        monkeypatch.setattr("validator.ingest.csv903.LARGE_CSV_CHARS", 0)
+
+
 
 @pytest.fixture(scope="module")
 def gen(tmp_path_factory):

@@ -8,6 +8,14 @@ from validator.ingest import load_return
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
 EPISODES = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
 
+@pytest.fixture(autouse=True, params=["csv module", "pandas C parser"])
+def csv_parser(request, monkeypatch):
+    """Every case is read both ways csv903 reads CSV: plain Python (most files) and pandas' parser
+    (files over LARGE_CSV_CHARS); they must agree."""
+    if request.param == "pandas C parser":
+        monkeypatch.setattr("validator.ingest.csv903.LARGE_CSV_CHARS", 0)
+
+
 
 def write(path, text, encoding="utf-8"):
     path.write_bytes(text.encode(encoding))

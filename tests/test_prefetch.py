@@ -43,18 +43,30 @@ def test_forked_reader_reads_what_this_process_would(paths, previous):
 
 
 def test_user_error_in_the_reader_is_the_same_user_error_here(tmp_path):
-    missing = str(tmp_path / "nowhere")
+    binary = tmp_path / "h.csv"
+    binary.write_bytes(b"CHILD,SEX\n\x00\x01")
     out = run(f"""
         from validator.errors import UserError
         from validator.ingest import prefetch
-        reading = prefetch.start([{missing!r}])
+        reading = prefetch.start([{str(binary)!r}])
         assert reading._pid is not None
         try:
             reading.result()
         except UserError as e:
             print(e)
     """)
-    assert out == f"{missing}: no such file or folder."
+    assert out == f"{binary}: not a CSV, XML or Excel file: it holds binary content (a zero byte at byte 10, line 2)."
+
+
+def test_inputs_that_cannot_be_listed_or_are_large_are_read_here(tmp_path):
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"CHILD,SEX\n" + b"1,1\n" * 10)
+    out = run(f"""
+        from validator.ingest import prefetch
+        prefetch.PREFETCH_MAX_BYTES["other"] = 49  # the file is 50 bytes
+        print(prefetch.start([{str(tmp_path / "nowhere")!r}])._pid, prefetch.start([{str(big)!r}])._pid)
+    """)
+    assert out == "None None"
 
 
 def test_a_reader_that_dies_leaves_the_reading_to_this_process():
