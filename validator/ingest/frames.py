@@ -24,22 +24,30 @@ class _TextArrays(dict):
 def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) -> Table:
     keys = key_columns(spec, raw.name, raw.columns)
     text_columns = [c for c in raw.columns if c not in keys]
-    texts = arrays.get_array(raw.texts)
-    codes = np.array([np.frombuffer(raw.codes[c], dtype=np.int32) for c in text_columns],
-                     dtype=np.intp).reshape(len(text_columns), raw.rows)
+    parts = [raw, *raw.more]  # each part's codes point into its own texts: offset them into one list
+    part_texts = [arrays.get_array(p.texts) for p in parts]
+    offsets = np.cumsum([0] + [len(t) for t in part_texts[:-1]])
+    codes = np.concatenate([np.array([np.frombuffer(p.codes[c], dtype=np.int32) for c in text_columns], dtype=np.intp)
+                            .reshape(len(text_columns), len(p.lines)) + off for p, off in zip(parts, offsets)], axis=1)
+    texts = np.concatenate(part_texts) if len(parts) > 1 else part_texts[0]
     used = np.zeros(len(texts), dtype=bool)
     used[codes.ravel()] = True
     if not used.all():  # a file-wide list (CIN), or blank rows dropped: only this table's texts
         codes = (np.cumsum(used) - 1)[codes]
         texts = texts[used]
-    columns = {c: (np.frombuffer(raw.numbers[c], dtype=np.int64) if c in keys else texts.take(codes[i]))
+    columns = {c: (_joined([p.numbers[c] for p in parts], np.int64) if c in keys else texts.take(codes[i]))
                for c, i in zip(raw.columns, _positions(raw.columns, keys))}
     cells = pd.DataFrame(columns, columns=raw.columns, copy=False)
     frame, normalised = build_frame(spec, raw.name, cells, coded=(codes, texts))
     return Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
-                 source_line=np.frombuffer(raw.lines, dtype=np.int64),
-                 source_path=None if raw.paths is None else np.array(raw.paths, dtype=object),
+                 source_line=_joined([p.lines for p in parts], np.int64),
+                 source_path=None if raw.paths is None else np.array([x for p in parts for x in p.paths], dtype=object),
                  normalised=normalised)
+
+
+def _joined(buffers: list, dtype) -> np.ndarray:
+    arrays = [np.frombuffer(b, dtype=dtype) for b in buffers]
+    return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
 
 
 def _positions(columns: list[str], keys: set[str]) -> list[int]:

@@ -38,10 +38,11 @@ class RawTable:
     numbers: dict[str, array] = field(default_factory=dict)  # generated integer keys (CIN ChildSeq, ...)
     paths: list[str] | None = None  # XML element path of each row
     notes: list[str] = field(default_factory=list)
+    more: list[RawTable] = field(default_factory=list)  # the rows that follow, read by another process
 
     @property
     def rows(self) -> int:
-        return len(self.lines)
+        return len(self.lines) + sum(m.rows for m in self.more)
 
 
 @dataclass
@@ -57,6 +58,11 @@ class ReadResult:
     sha256: str = ""
     size: int = 0
     kind: str = ""  # csv | xml | xlsx
+
+    def extend(self, rest: ReadResult) -> None:
+        """Add the second half of the file (ingest.xmlread._iter's `half`), read by another process."""
+        for table, more in zip(self.tables, rest.tables, strict=True):
+            table.more.append(more)
 
 
 def blank_rows(codes: list[array], texts: list[str], rows: int) -> list[int]:

@@ -23,9 +23,14 @@ class Inputs:
     previous: list[ReadResult] = field(default_factory=list)
 
 
-def read_file(path: Path) -> ReadResult:
+def read_file(path: Path, half: int | None = None) -> ReadResult | None:
+    """The file's tables. `half` (0 or 1): of an XML file, the records of that half only, the
+    rest being read by another process (`prefetch`); a file of another kind is read whole as its
+    first half, and has no second (None)."""
     data = read_bytes(path)
     kind = sniff(data)
+    if half == 1 and kind != "xml":
+        return None
     if kind == "binary":
         at = data.find(b"\x00")
         raise UserError(f"{path}: not a CSV, XML or Excel file: it holds binary content (a zero byte at byte {at}, "
@@ -42,9 +47,9 @@ def read_file(path: Path) -> ReadResult:
 
         root = root_name(data, path)
         if root == "EXPSSDA903":
-            result = read_903_xml(data, path)
+            result = read_903_xml(data, path, half)
         elif root == "Message":
-            result = read_cin_xml(data, path)
+            result = read_cin_xml(data, path, half)
         else:
             raise UserError(f"{path}: an XML file whose root element is <{root}>; expected <EXPSSDA903> "
                             "(SSDA903) or <Message> (CIN census).")
@@ -65,3 +70,39 @@ def read_inputs(paths: list[str], previous: list[str] | None = None) -> Inputs:
     """Read this year's files, then last year's."""
     return Inputs(current=[read_file(p) for p in expand(paths)],
                   previous=[read_file(p) for p in expand(previous or [])])
+
+
+@dataclass
+class Part:
+    """What one of two readers read (`read_part`), up to the first file it could not read."""
+
+    results: list[tuple[int, ReadResult | None]] = field(default_factory=list)  # (position, result)
+    failed: tuple[int, str] | None = None  # (position, the UserError's message)
+
+
+def read_part(paths: list[str], previous: list[str] | None, half: int) -> Part:
+    """One of two readers' share: every file, XML files up to their middle (half 0), or the second
+    half of each XML file (half 1). Positions number this year's files, then last year's."""
+    part = Part()
+    for position, path in enumerate(expand(paths) + expand(previous or [])):
+        try:
+            part.results.append((position, read_file(path, half)))
+        except UserError as e:
+            part.failed = (position, str(e))
+            break
+    return part
+
+
+def joined(paths: list[str], previous: list[str] | None, first: Part, second: Part) -> Inputs:
+    """The Inputs of two halves; the error reading them one after the other would have met first."""
+    failures = [f for f in (first.failed, second.failed) if f is not None]
+    if failures:
+        raise UserError(min(failures, key=lambda f: f[0])[1])  # min keeps the first half's on a tie
+    rest = dict(second.results)
+    results = []
+    for position, result in first.results:
+        if rest.get(position) is not None:
+            result.extend(rest[position])
+        results.append(result)
+    n = len(expand(paths))
+    return Inputs(current=results[:n], previous=results[n:])

@@ -59,21 +59,31 @@ MAX_BYTES_PER_RECORD = 8 * 1024 * 1024
 _CHUNK = 1 << 20
 
 
-def _iter(data: bytes, path: Path, records: tuple[str, ...]):
+def _iter(data: bytes, path: Path, records: tuple[str, ...], half: int | None = None):
     """Yield (element, index among its kind) for each complete element named in `records`.
 
     The parser only reports those elements (the tag filter runs inside libxml2, so the millions
     of other elements cost no Python). Memory stays flat: each record is cleared after use along
     with what came before it, and the file is fed in chunks so that a flood of XML without any
-    complete record is refused early."""
+    complete record is refused early.
+
+    `half` (0 or 1) yields only the records completed in the first or second half of the chunks,
+    so that two processes can read one large file together: the first stops at the middle, the
+    second parses it all (libxml2 alone is fast) but leaves the first half's records to the
+    other. Both number the records of the whole file."""
     parser = etree.XMLPullParser(
         events=("end",), tag=[f"{{*}}{name}" for name in records], resolve_entities=False, no_network=True,
         load_dtd=False, huge_tree=False, remove_comments=True, remove_pis=True,
     )
     counts: dict[str, int] = defaultdict(int)
     since = 0  # bytes fed since the last complete record
+    chunks = range(0, len(data) + _CHUNK, _CHUNK)
+    middle = len(chunks) // 2
     try:
-        for at in range(0, len(data) + _CHUNK, _CHUNK):
+        for i, at in enumerate(chunks):
+            if half == 0 and i == middle:
+                return
+            mine = half is None or (i >= middle) == (half == 1)
             chunk = data[at:at + _CHUNK]
             if chunk:
                 parser.feed(chunk)
@@ -84,7 +94,8 @@ def _iter(data: bytes, path: Path, records: tuple[str, ...]):
                 name = _local(el.tag)
                 counts[name] += 1
                 since = 0
-                yield el, counts[name]
+                if mine:
+                    yield el, counts[name]
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 while parent is not None and el.getprevious() is not None:
@@ -163,10 +174,10 @@ def _leaves(el, texts: _Texts) -> dict[str, str]:
     return {local[c.tag]: texts[c.text or ""] for c in el if not len(c)}
 
 
-def read_903_xml(data: bytes, path: Path) -> ReadResult:
+def read_903_xml(data: bytes, path: Path, half: int | None = None) -> ReadResult:
     rows = _Rows()
     texts = _Texts()
-    for child, n in _iter(data, path, ("CHILD",)):
+    for child, n in _iter(data, path, ("CHILD",), half):
         base = f"/EXPSSDA903/CHILD[{n}]"
         header = None
         episodes = []
@@ -343,12 +354,12 @@ class _CinTables:
                         lines=array("q", lines), file=str(path), paths=list(paths))
 
 
-def read_cin_xml(data: bytes, path: Path) -> ReadResult:
+def read_cin_xml(data: bytes, path: Path, half: int | None = None) -> ReadResult:
     out = _CinTables()
     header: dict[str, str] = {}
     line = 0
     # One pass for the header and the children (the header used to be read by a second parse).
-    for record, n in _iter(data, path, ("Header", "Child")):
+    for record, n in _iter(data, path, ("Header", "Child"), half):
         if _LOCAL[record.tag] == "Child":
             out.add_child(record, n)
         elif n == 1:
