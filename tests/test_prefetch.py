@@ -88,7 +88,7 @@ def test_cancel_stops_and_reaps_the_reader():
         import os
         from validator.ingest import prefetch
         reading = prefetch.start([{str(CIN)!r}])
-        pid = reading._readers[0][0]
+        pid = reading._readers[0].pid
         reading.cancel()
         try:
             os.kill(pid, 0)

@@ -125,11 +125,13 @@ def entry() -> None:
 
 
 def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None,
-             phases=None, jobs=1, reading=None):
+             phases=None, jobs=1, reading=None, preview=None):
     """Ingest, run the rules, and build the findings table. Returns (RunResult, findings).
     `phases`, when a dict, receives the seconds spent in each phase. `jobs`: processes for the
     rules (None: what suits the machine and the return, see engine.default_workers). `reading`:
-    the inputs already being read (ingest.prefetch), else they are read here."""
+    the inputs already being read (ingest.prefetch), else they are read here. `preview`: the
+    reports' preview options (reports.preview.configure), when reports will show it: it is then
+    computed alongside the rules where a second process can (jobs not 1)."""
     from validator.engine import default_workers, run
     from validator.findings import findings_table
     from validator.ingest import load_return
@@ -141,7 +143,15 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
     r = load_return(paths, previous=previous, kind=ret, year=year, la=la, inputs=inputs)
     attach_reference(r, ofsted=ofsted)
     t1 = time.perf_counter()
+    collect_preview = None
+    if preview is not None:
+        from reports.preview import compute_alongside, configure
+
+        configure(r, **preview)
+        collect_preview = compute_alongside(r) if jobs != 1 else None
     result = run(r, select=select, ignore=ignore, workers=default_workers(r) if jobs is None else jobs)
+    if collect_preview is not None:
+        collect_preview()
     t2 = time.perf_counter()
     findings = findings_table(result)
     t3 = time.perf_counter()
@@ -151,9 +161,10 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
     return result, findings
 
 
-def _write_outputs(args, result, findings, elapsed) -> list[str]:
-    """Write every output asked for. One that fails does not stop the others (the findings are
-    kept); returns what failed, for one-line messages."""
+def _write_outputs(args, result, findings, elapsed, masker) -> list[str]:
+    """Write every output asked for (the preview options are set: see validate's `preview`). One
+    that fails does not stop the others (the findings are kept); returns what failed, for one-line
+    messages."""
     from reports import html, json_out
 
     def exports():  # CSV, JUnit and XLSX only when asked for (the JUnit writer's XML escaping imports urllib)
@@ -161,17 +172,8 @@ def _write_outputs(args, result, findings, elapsed) -> list[str]:
 
         return module
 
-    masker = None
-    if getattr(args, "mask", False):
-        from validator.mask import Masker
-
-        masker = Masker(args.mask_key)
     plain = findings
     findings = masker.findings(findings) if masker else findings
-    from reports.preview import configure
-
-    configure(result.ret, change_threshold=getattr(args, "change_threshold", None),
-              published=getattr(args, "published", False), masker=masker)
     writers = [
         (args.json, lambda p: json_out.write_json(result, findings, p)),
         (getattr(args, "csv", None), lambda p: exports().write_csv(findings, p)),
@@ -279,15 +281,26 @@ def _validate_and_report(args, start: float, reading) -> int:
         raise UserError("--fail-on new needs --baseline (an earlier run's --json).")
     baseline = followup.load_baseline(args.baseline) if args.baseline else None
     notes = followup.load_explanations(args.explanations) if args.explanations else None
+    masker = None
+    if args.mask:
+        from validator.mask import Masker
+
+        masker = Masker(args.mask_key)
+    preview = {"change_threshold": args.change_threshold, "published": args.published, "masker": masker}
+    shown = args.html or args.json or args.xlsx  # the reports that carry the preview
     result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
                                 ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases,
-                                jobs=args.jobs, reading=reading)
+                                jobs=args.jobs, reading=reading, preview=preview if shown else None)
+    if not shown:
+        from reports.preview import configure
+
+        configure(result.ret, **preview)
     if baseline is not None:
         result.ret.reference["baseline"] = followup.apply_baseline(findings, baseline)
     if notes is not None:
         result.ret.reference["explained"] = followup.apply_explanations(findings, notes)
     t_out = time.perf_counter()
-    failed = _write_outputs(args, result, findings, t_out - start)
+    failed = _write_outputs(args, result, findings, t_out - start, masker)
     phases["outputs"] = time.perf_counter() - t_out
     if args.profile:
         _write_profile(args.profile, result, phases)

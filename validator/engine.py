@@ -7,14 +7,13 @@ and the other rules go on. A rule whose inputs are missing is listed as skipped,
 from __future__ import annotations
 
 import os
-import pickle
-import sys
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from validator import forked
 from validator.errors import UserError
 from validator.model import LAST, Return
 from validator.registry import RETURN_LEVEL, NotApplicable, RuleVersion, ruleset
@@ -146,7 +145,7 @@ PARALLEL_MIN_ROWS = 100_000
 def default_workers(r: Return) -> int:
     """Processes to run the rules in: two where the machine has the cores, the OS can fork (Linux)
     and the return is big enough to be worth it; otherwise one."""
-    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+    if not forked.available():
         return 1
     rows = sum(len(t.frame) for t in r.tables.values())
     return 2 if rows >= PARALLEL_MIN_ROWS else 1
@@ -169,29 +168,11 @@ def _run_forked(r: Return, versions: list[RuleVersion]) -> tuple[dict[str, _Outc
     The child sends back its outcomes (flagged row numbers, not frames) through a pipe. If it
     fails for any reason, this process runs its half too: the result is the same either way."""
     mine, theirs = _split(versions)
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: run, send, and leave without running the parent's exit handlers
-        status = 1
-        try:
-            os.close(read_fd)
-            payload = pickle.dumps((_run_all(r, theirs), r.__dict__.get("_derive_seconds", {})),
-                                   protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_fd)
+    child = forked.Forked(lambda: (_run_all(r, theirs), r.__dict__.get("_derive_seconds", {})))
     outcomes = _run_all(r, mine)
-    with os.fdopen(read_fd, "rb") as pipe:
-        payload = pipe.read()
-    _, status = os.waitpid(pid, 0)
     try:
-        if status != 0:
-            raise ValueError(f"exit status {status}")
-        theirs_out, child_derive = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - the child died or sent garbage: do its share here
+        theirs_out, child_derive = child.result()
+    except forked.Failed:  # the child died or sent garbage: do its share here
         return outcomes | _run_all(r, theirs), {}
     return outcomes | theirs_out, child_derive
 
@@ -208,7 +189,7 @@ def run(r: Return, select: list[str] | None = None, ignore: list[str] | None = N
         else:
             chosen.append(v)
     child_derive: dict[str, float] = {}
-    if workers > 1 and hasattr(os, "fork") and len(chosen) > 1:
+    if workers > 1 and hasattr(os, "fork") and len(chosen) > 1:  # os.fork: not on Windows
         outcomes, child_derive = _run_forked(r, chosen)
     else:
         outcomes = _run_all(r, chosen)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from typing import TYPE_CHECKING
 
 from validator.errors import UserError
 from validator.ingest.raw import RawTable, ReadResult
 from validator.ingest.read import Inputs, read_file, read_inputs
 from validator.spec import spec
 from validator.years import SUPPORTED, CollectionYear
+
+if TYPE_CHECKING:
+    from validator.model import InputFile, Table
 
 CURRENT, PREVIOUS = "current", "previous"  # as validator.model has them (not imported: it loads pandas)
 

@@ -15,24 +15,10 @@ process instead: the result is the same either way.
 
 from __future__ import annotations
 
-import gc
-import os
-import pickle
-import sys
-import threading
-
+from validator import forked
 from validator.errors import UserError
 from validator.ingest.files import expand
 from validator.ingest.read import Inputs, joined, read_inputs, read_part
-
-
-def _worth_forking() -> bool:
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
-        return False
-    try:
-        return len(os.sched_getaffinity(0)) >= 2
-    except (AttributeError, OSError):
-        return (os.cpu_count() or 1) >= 2
 
 
 class Reading:
@@ -41,67 +27,29 @@ class Reading:
 
     def __init__(self, paths: list[str], previous: list[str] | None):
         self.paths, self.previous = paths, previous
-        self._readers: list[tuple[int, int]] = []  # (pid, read end of its pipe)
-
-    def _fork(self, job) -> None:
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # a reader: read, send, leave without running the parent's clean-up
-            try:
-                os.close(r)
-                gc.disable()  # millions of strings and no cycles (see ingest._no_cycle_collection)
-                try:
-                    outcome = ("read", job())
-                except UserError as e:
-                    outcome = ("user", str(e))
-                except BaseException:  # noqa: BLE001 - the parent reads the files itself and reports
-                    outcome = ("failed", None)
-                with os.fdopen(w, "wb") as out:
-                    pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
-            finally:
-                os._exit(0)
-        os.close(w)
-        self._readers.append((pid, r))
-
-    def _receive(self, pid: int, fd: int):
-        try:
-            with os.fdopen(fd, "rb") as f:
-                return pickle.load(f)
-        except Exception:  # noqa: BLE001 - the reader died (killed, out of memory)
-            return "failed", None
-        finally:
-            _reap(pid)
+        self._readers: list[forked.Forked] = []
 
     def result(self) -> Inputs:
         """What was read; a UserError if the inputs cannot be read."""
-        outcomes = [self._receive(pid, fd) for pid, fd in self._readers]
-        self._readers = []
-        if not outcomes or any(kind == "failed" for kind, _ in outcomes):
-            return read_inputs(self.paths, self.previous)  # a bug shows here as it would have there
-        for kind, payload in outcomes:
-            if kind == "user":
-                raise UserError(payload)
-        if len(outcomes) == 1:
-            return outcomes[0][1]
-        return joined(self.paths, self.previous, outcomes[0][1], outcomes[1][1])
+        readers, self._readers = self._readers, []
+        try:
+            parts = [reader.result(expected=(UserError,)) for reader in readers]
+        except forked.Failed:
+            parts = []
+        finally:
+            for reader in readers:
+                reader.cancel()  # after a UserError from the first, the other is not wanted
+        if len(parts) == 2:
+            return joined(self.paths, self.previous, *parts)
+        if len(parts) == 1:
+            return parts[0]
+        return read_inputs(self.paths, self.previous)  # none started, or one failed: a bug shows here
 
     def cancel(self) -> None:
         """Stop the readers (the run ended before their result was wanted)."""
-        for pid, fd in self._readers:
-            try:
-                os.kill(pid, 9)
-            except OSError:
-                pass
-            os.close(fd)
-            _reap(pid)
+        for reader in self._readers:
+            reader.cancel()
         self._readers = []
-
-
-def _reap(pid: int) -> None:
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
 
 
 # Up to how many bytes of input a forked reader pays. XML is read with plain Python (lxml) in any
@@ -130,14 +78,13 @@ def start(paths: list[str], previous: list[str] | None = None, *, fork: bool = T
     """Begin reading the inputs; in forked readers when `fork`, the machine and the size of the
     inputs suit it. Call this before pandas is imported: the point is to read while it imports."""
     reading = Reading(paths, previous)
-    if not (fork and _worth_forking()):
+    if not (fork and forked.available()):
         return reading
     sizes = _sizes(paths, previous)
     if sizes is None or any(sizes[k] > PREFETCH_MAX_BYTES[k] for k in sizes):
         return reading
     if sizes["xml"] >= SPLIT_XML_BYTES:
-        reading._fork(lambda: read_part(paths, previous, 0))
-        reading._fork(lambda: read_part(paths, previous, 1))
+        reading._readers = [forked.Forked(lambda half=half: read_part(paths, previous, half)) for half in (0, 1)]
     else:
-        reading._fork(lambda: read_inputs(paths, previous))
+        reading._readers = [forked.Forked(lambda: read_inputs(paths, previous))]
     return reading

@@ -222,7 +222,10 @@ def _validate(job: Job, root: Path, paths: dict[str, list[str]], shown: dict[str
     args = SimpleNamespace(html=str(files["report.html"]), xlsx=str(files["findings.xlsx"]),
                            json=str(files["findings.json"]), csv=None, junit=None, mask=False, mask_key=None,
                            change_threshold=None, published=False)
-    failed = _write_outputs(args, result, findings, time.perf_counter() - job.started)
+    from reports.preview import configure
+
+    configure(result.ret)
+    failed = _write_outputs(args, result, findings, time.perf_counter() - job.started, None)
     broken = {name for name, path in files.items() if any(str(path) in m for m in failed)}
     if broken:  # the messages may quote data: the console gets the names of the outputs only
         print(f"returncheck serve: could not write {', '.join(sorted(broken))}", file=sys.stderr, flush=True)
