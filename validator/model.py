@@ -46,7 +46,7 @@ class Table:
     name: str  # DfE table name, e.g. Episodes
     year: str  # current | previous
     frame: pd.DataFrame  # text + typed columns (see module doc)
-    raw: pd.DataFrame  # text exactly as written, same index and columns
+    raw: pd.DataFrame  # text exactly as written, same index and columns (see _raw below)
     source_file: str
     source_line: np.ndarray  # 1-based line of each row
     source_path: np.ndarray | None = None  # XML element path of each row, else None
@@ -55,6 +55,22 @@ class Table:
     @property
     def key(self) -> str:
         return self.name + (LAST if self.year == PREVIOUS else "")
+
+
+def _raw(self: Table) -> pd.DataFrame:
+    """Table.raw may be given as a function that builds it: only reports read it, for the rows they
+    show, and a return without findings in a table never needs it."""
+    raw = self.__dict__["_raw"]
+    if callable(raw):
+        raw = self.__dict__["_raw"] = raw()
+    return raw
+
+
+def _set_raw(self: Table, value) -> None:
+    self.__dict__["_raw"] = value
+
+
+Table.raw = property(_raw, _set_raw)  # after @dataclass, whose __init__ then sets it through the property
 
 
 @dataclass

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from validator.ingest.raw import RawTable
-from validator.ingest.typing import build_frame, key_columns
+from validator.ingest.typing import coded_frame, key_columns
 from validator.model import Table
 from validator.spec import ReturnSpec
 
@@ -35,10 +35,15 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) ->
     if not used.all():  # a file-wide list (CIN), or blank rows dropped: only this table's texts
         codes = (np.cumsum(used) - 1)[codes]
         texts = texts[used]
-    columns = {c: (_joined([p.numbers[c] for p in parts], np.int64) if c in keys else texts.take(codes[i]))
-               for c, i in zip(raw.columns, _positions(raw.columns, keys))}
-    cells = pd.DataFrame(columns, columns=raw.columns, copy=False)
-    frame, normalised = build_frame(spec, raw.name, cells, coded=(codes, texts))
+    numbers = {c: _joined([p.numbers[c] for p in parts], np.int64) for c in keys}
+    index = pd.RangeIndex(codes.shape[1])
+    frame, normalised = coded_frame(spec, raw.name, raw.columns, index, numbers, codes, texts)
+
+    def cells() -> pd.DataFrame:  # the text as written: only reports read it (model.Table.raw)
+        columns = {c: numbers[c] if c in keys else texts.take(codes[i])
+                   for c, i in zip(raw.columns, _positions(raw.columns, keys))}
+        return pd.DataFrame(columns, columns=raw.columns, index=index, copy=False)
+
     return Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
                  source_line=_joined([p.lines for p in parts], np.int64),
                  source_path=None if raw.paths is None else np.array([x for p in parts for x in p.paths], dtype=object),

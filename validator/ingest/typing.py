@@ -175,6 +175,7 @@ class _Distinct:
         n = len(uniques)
         self.codes = codes
         written = list(map(str, uniques))
+        self.written = np.array(written + [None], dtype=object)  # each text as written (for examples)
         text = list(map(str.strip, written))
         self.text = np.array(text + [None], dtype=object)
         length = np.append(np.fromiter(map(len, text), dtype=np.int64, count=n), 0)
@@ -250,8 +251,7 @@ class _Distinct:
         return dates, serial, in_layout
 
 
-def _normalise_column(distinct: _Distinct, table: str, col, codes: np.ndarray, written: np.ndarray,
-                      notes: list) -> dict:
+def _normalise_column(distinct: _Distinct, table: str, col, codes: np.ndarray, notes: list) -> dict:
     """One DfE column: cleaned text, the typed value beside it, and a note per kind of change."""
     kept = frozenset(code for code, _, _ in distinct.spec._codes.get(col.name, []) if code.upper() in BLANK_TOKENS)
     kind = _Kind(True, col.type in _NUMBERISH_TYPES, kept)
@@ -271,7 +271,7 @@ def _normalise_column(distinct: _Distinct, table: str, col, codes: np.ndarray, w
     for change, flags in changes.items():
         count = int(per_value[flags].sum())
         if count:
-            examples = [str(v) for v in pd.unique(written[flags.take(codes)])[:3]]
+            examples = [str(v) for v in pd.unique(distinct.written.take(codes[flags.take(codes)]))[:3]]
             notes.append(Normalisation(table, col.name, change, count, examples,
                                        _DFE_SAYS[change].format(layout=layout)))
     return out
@@ -289,28 +289,35 @@ def key_columns(spec: ReturnSpec, table: str, columns) -> set[str]:
     return {n for n in columns if n in KEY_COLUMNS or (n in known and known[n].type == "key")}
 
 
-def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame,
-                coded: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[pd.DataFrame, list[Normalisation]]:
-    """The rules' frame for one table from its raw text cells (index = data row), and what changed.
-    `coded`: the text columns already factorized by the reader, as `_factorize` returns them."""
-    known = {c.name: c for c in spec.columns.get(table, [])}
+def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Normalisation]]:
+    """The rules' frame for one table from its raw text cells (index = data row), and what changed."""
     keys = key_columns(spec, table, raw.columns)
-    texts = {n: i for i, n in enumerate(n for n in raw.columns if n not in keys)}
-    written = [raw[n].to_numpy(dtype=object) for n in texts]
-    distinct = _Distinct(spec, *(coded if coded is not None else _factorize(written, len(raw))))
+    written = [raw[n].to_numpy(dtype=object) for n in raw.columns if n not in keys]
+    numbers = {n: raw[n].astype("int64").to_numpy() for n in keys}
+    return coded_frame(spec, table, list(raw.columns), raw.index, numbers, *_factorize(written, len(raw)))
+
+
+def coded_frame(spec: ReturnSpec, table: str, columns: list[str], index: pd.Index, numbers: dict[str, np.ndarray],
+                codes: np.ndarray, uniques: np.ndarray) -> tuple[pd.DataFrame, list[Normalisation]]:
+    """build_frame from text already factorized (the reader's codes, or `_factorize`): `codes` has a
+    row per text column, in the order of `columns`; `numbers` holds the generated key columns."""
+    known = {c.name: c for c in spec.columns.get(table, [])}
+    distinct = _Distinct(spec, codes, uniques)
     cols: dict[str, object] = {}
     notes: list[Normalisation] = []
-    for name in raw.columns:
-        if name in keys:
-            cols[name] = raw[name].astype("int64").to_numpy()
-        elif name in known:
-            i = texts[name]
-            cols.update(_normalise_column(distinct, table, known[name], distinct.codes[i], written[i], notes))
+    i = 0
+    for name in columns:
+        if name in numbers:
+            cols[name] = numbers[name]
+            continue
+        if name in known:
+            cols.update(_normalise_column(distinct, table, known[name], distinct.codes[i], notes))
         else:  # not DfE's (a kept derived column): trimmed, nothing else
-            cols[name] = distinct.strings(_NOT_DFE, distinct.codes[texts[name]])
+            cols[name] = distinct.strings(_NOT_DFE, distinct.codes[i])
+        i += 1
     order = {k: i for i, k in enumerate(_DFE_SAYS)}
-    notes.sort(key=lambda x: (list(raw.columns).index(x.column), order[x.kind]))
-    return pd.DataFrame(cols, index=raw.index, copy=False), notes
+    notes.sort(key=lambda x: (columns.index(x.column), order[x.kind]))
+    return pd.DataFrame(cols, index=index, copy=False), notes
 
 
 def typed_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> pd.DataFrame:
@@ -340,5 +347,5 @@ def is_valid_layout(text: pd.Series, ret: str) -> pd.Series:
     return text.isna() | text.str.fullmatch(DATE_LAYOUT[ret]).fillna(False).astype(bool)
 
 
-__all__ = ["parse_dates", "build_frame", "typed_frame", "empty_frame", "is_valid_layout",
+__all__ = ["parse_dates", "build_frame", "coded_frame", "typed_frame", "empty_frame", "is_valid_layout",
            "Normalisation", "np"]
