@@ -3,6 +3,7 @@ columns, the CHILD numbering, joins and per-child picks on integers, date arithm
 checked against the pandas operation it replaces, blanks included."""
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -203,3 +204,41 @@ def test_episode_of_child_is_sort_then_drop_duplicates(last):
         e = e[mask & e["DECOM_date"].notna().to_numpy()].sort_values(["CHILD", "DECOM_date"], kind="stable")
         expected = sorted(e.drop_duplicates("CHILD", keep="last" if last else "first").index)
         assert episode_of_child(r, mask, last=last).tolist() == expected
+
+
+@pytest.mark.parametrize("paths, kw", [
+    (["fixtures/samples/ssda903_2024_25/current"], {"kind": "ssda903", "year": "2024/25"}),
+    (["fixtures/samples/cin_2024_25.xml"], {}),
+])
+def test_text_from_ingest_codes_is_text_of_the_column(paths, kw, tmp_path):
+    """derive.text reuses ingest's codes: the same text per row, and equal codes exactly where the
+    text is equal, as Text.of(the column) gives; also for texts that clean to one value."""
+    import shutil
+
+    from validator.derive import _text
+    from validator.ingest import load_return
+
+    root = Path(__file__).resolve().parent.parent
+    if kw.get("kind") == "ssda903":  # add spaces, Excel's '.0' and a blank token to one table
+        shutil.copytree(root / paths[0], tmp_path / "r")
+        h = tmp_path / "r" / "header.csv"
+        lines = h.read_text().splitlines()
+        lines[1] = lines[1].replace(",", " ,", 1)
+        lines.append(lines[1].replace(lines[1].split(",")[0], lines[1].split(",")[0].strip() + ".0", 1))
+        lines.append(lines[2].replace(",", ",NULL", 2).replace(",NULL", "", 1))
+        h.write_text("\n".join(lines) + "\n")
+        paths = [str(tmp_path / "r")]
+    else:
+        paths = [str(root / paths[0])]
+    r = load_return(paths, **kw)
+    checked = 0
+    for key, t in r.tables.items():
+        for column in t.cleaned.columns:
+            fast, plain = _text(r, key, column), Text.of(t.frame[column])
+            assert fast.strings().tolist() == plain.strings().tolist(), (key, column)
+            same_fast = fast.codes[:, None] == fast.codes[None, :]
+            same_plain = plain.codes[:, None] == plain.codes[None, :]
+            assert (same_fast == same_plain).all(), (key, column)
+            assert len(set(fast.values)) == len(fast.values)
+            checked += 1
+    assert checked > 30

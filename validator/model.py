@@ -51,6 +51,7 @@ class Table:
     source_line: np.ndarray  # 1-based line of each row
     source_path: np.ndarray | None = None  # XML element path of each row, else None
     normalised: list = field(default_factory=list)  # ingest.typing.Normalisation: what was read differently
+    cleaned: Any = None  # ingest.typing.CleanedTexts: the DfE columns' text as codes (derive.text reads it)
 
     @property
     def key(self) -> str:

@@ -119,8 +119,16 @@ def _column(r, key: str, column: str) -> pd.Series:
 
 
 def text(r, key: str, column: str) -> Text:
-    """Text column `column` of table `key` (rows in table order) as a `Text`, made once per run."""
-    return cached(r, f"text {key}.{column}", lambda: Text.of(_column(r, key, column)))
+    """Text column `column` of table `key` (rows in table order) as a `Text`, made once per run
+    (from the codes ingest already has, where it has them)."""
+    return cached(r, f"text {key}.{column}", lambda: _text(r, key, column))
+
+
+def _text(r, key: str, column: str) -> Text:
+    cleaned = r.tables[key].cleaned if r.has(key) else None
+    if cleaned is not None and column in cleaned.columns:
+        return Text(*cleaned.codes_and_values(column))
+    return Text.of(_column(r, key, column))
 
 
 def array(r, key: str, column: str) -> np.ndarray:

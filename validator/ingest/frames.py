@@ -37,7 +37,7 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) ->
         texts = texts[used]
     numbers = {c: _joined([p.numbers[c] for p in parts], np.int64) for c in keys}
     index = pd.RangeIndex(codes.shape[1])
-    frame, normalised = coded_frame(spec, raw.name, raw.columns, index, numbers, codes, texts)
+    frame, normalised, cleaned = coded_frame(spec, raw.name, raw.columns, index, numbers, codes, texts)
 
     def cells() -> pd.DataFrame:  # the text as written: only reports read it (model.Table.raw)
         columns = {c: numbers[c] if c in keys else texts.take(codes[i])
@@ -47,7 +47,7 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) ->
     return Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
                  source_line=_joined([p.lines for p in parts], np.int64),
                  source_path=None if raw.paths is None else np.array([x for p in parts for x in p.paths], dtype=object),
-                 normalised=normalised)
+                 normalised=normalised, cleaned=cleaned)
 
 
 def _joined(buffers: list, dtype) -> np.ndarray:

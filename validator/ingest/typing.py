@@ -251,10 +251,14 @@ class _Distinct:
         return dates, serial, in_layout
 
 
+def _kind_of(distinct: _Distinct, col) -> _Kind:
+    kept = frozenset(code for code, _, _ in distinct.spec._codes.get(col.name, []) if code.upper() in BLANK_TOKENS)
+    return _Kind(True, col.type in _NUMBERISH_TYPES, kept)
+
+
 def _normalise_column(distinct: _Distinct, table: str, col, codes: np.ndarray, notes: list) -> dict:
     """One DfE column: cleaned text, the typed value beside it, and a note per kind of change."""
-    kept = frozenset(code for code, _, _ in distinct.spec._codes.get(col.name, []) if code.upper() in BLANK_TOKENS)
-    kind = _Kind(True, col.type in _NUMBERISH_TYPES, kept)
+    kind = _kind_of(distinct, col)
     changes = distinct.changes(kind)
     out: dict[str, object] = {col.name: distinct.strings(kind, codes)}
     if col.type == "date":
@@ -294,17 +298,19 @@ def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.Dat
     keys = key_columns(spec, table, raw.columns)
     written = [raw[n].to_numpy(dtype=object) for n in raw.columns if n not in keys]
     numbers = {n: raw[n].astype("int64").to_numpy() for n in keys}
-    return coded_frame(spec, table, list(raw.columns), raw.index, numbers, *_factorize(written, len(raw)))
+    return coded_frame(spec, table, list(raw.columns), raw.index, numbers, *_factorize(written, len(raw)))[:2]
 
 
 def coded_frame(spec: ReturnSpec, table: str, columns: list[str], index: pd.Index, numbers: dict[str, np.ndarray],
-                codes: np.ndarray, uniques: np.ndarray) -> tuple[pd.DataFrame, list[Normalisation]]:
+                codes: np.ndarray, uniques: np.ndarray) -> tuple[pd.DataFrame, list[Normalisation], CleanedTexts]:
     """build_frame from text already factorized (the reader's codes, or `_factorize`): `codes` has a
-    row per text column, in the order of `columns`; `numbers` holds the generated key columns."""
+    row per text column, in the order of `columns`; `numbers` holds the generated key columns.
+    Also returns the cleaned text of each DfE column as codes (`CleanedTexts`)."""
     known = {c.name: c for c in spec.columns.get(table, [])}
     distinct = _Distinct(spec, codes, uniques)
     cols: dict[str, object] = {}
     notes: list[Normalisation] = []
+    cleaned = CleanedTexts(distinct)
     i = 0
     for name in columns:
         if name in numbers:
@@ -312,12 +318,37 @@ def coded_frame(spec: ReturnSpec, table: str, columns: list[str], index: pd.Inde
             continue
         if name in known:
             cols.update(_normalise_column(distinct, table, known[name], distinct.codes[i], notes))
+            cleaned.columns[name] = (i, _kind_of(distinct, known[name]))
         else:  # not DfE's (a kept derived column): trimmed, nothing else
             cols[name] = distinct.strings(_NOT_DFE, distinct.codes[i])
         i += 1
     order = {k: i for i, k in enumerate(_DFE_SAYS)}
     notes.sort(key=lambda x: (columns.index(x.column), order[x.kind]))
-    return pd.DataFrame(cols, index=index, copy=False), notes
+    return pd.DataFrame(cols, index=index, copy=False), notes, cleaned
+
+
+class CleanedTexts:
+    """The cleaned text of a table's DfE columns as ingest holds it: a code per row into the
+    table's distinct texts. `codes_and_values(column)` gives what derive.Text holds (codes, -1 for
+    blank, into the column's distinct cleaned values) without factorizing the column again."""
+
+    def __init__(self, distinct: _Distinct):
+        self.distinct = distinct
+        self.columns: dict[str, tuple[int, _Kind]] = {}
+
+    def codes_and_values(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        i, kind = self.columns[column]
+        slots = self.distinct.codes[i]
+        cleaned = self.distinct.cleaned(kind)
+        used = np.zeros(len(cleaned), dtype=bool)
+        used[slots] = True
+        used &= pd.notna(cleaned)
+        present = np.flatnonzero(used)
+        # distinct texts can clean to the same value ('1' and '1.0'): one value each
+        value_codes, values = pd.factorize(cleaned[present])
+        value_of_slot = np.full(len(cleaned), -1, dtype=np.intp)
+        value_of_slot[present] = value_codes
+        return value_of_slot[slots], values
 
 
 def typed_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> pd.DataFrame:
