@@ -335,17 +335,23 @@ class CleanedTexts:
     def __init__(self, distinct: _Distinct):
         self.distinct = distinct
         self.columns: dict[str, tuple[int, _Kind]] = {}
+        self._given: dict[_Kind, np.ndarray] = {}  # which distinct cleaned texts are not blank, per kind
 
     def codes_and_values(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         i, kind = self.columns[column]
         slots = self.distinct.codes[i]
         cleaned = self.distinct.cleaned(kind)
+        if kind not in self._given:
+            self._given[kind] = np.fromiter(map(operator.is_not, cleaned, itertools.repeat(None)), dtype=bool,
+                                            count=len(cleaned))
         used = np.zeros(len(cleaned), dtype=bool)
         used[slots] = True
-        used &= pd.notna(cleaned)
-        present = np.flatnonzero(used)
-        # distinct texts can clean to the same value ('1' and '1.0'): one value each
-        value_codes, values = pd.factorize(cleaned[present])
+        present = np.flatnonzero(used & self._given[kind])
+        values = cleaned[present]
+        if len(set(values)) == len(values):
+            value_codes = np.arange(len(values))
+        else:  # distinct texts that clean to the same value ('1' and '1.0'): one value each
+            value_codes, values = pd.factorize(values)
         value_of_slot = np.full(len(cleaned), -1, dtype=np.intp)
         value_of_slot[present] = value_codes
         return value_of_slot[slots], values
