@@ -139,6 +139,8 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
 
     phases = {} if phases is None else phases
     t0 = time.perf_counter()
+    if reading is not None and reading.forked:
+        _import_while_reading(ret, preview is not None)
     inputs = reading.result() if reading is not None else None
     r = load_return(paths, previous=previous, kind=ret, year=year, la=la, inputs=inputs)
     attach_reference(r, ofsted=ofsted)
@@ -159,6 +161,17 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
     derive = sum(r.__dict__.get("_derive_seconds", {}).values())
     phases.update({"ingest": t1 - t0, "derive": derive, "rules": t2 - t1 - derive, "findings": t3 - t2})
     return result, findings
+
+
+def _import_while_reading(ret: str | None, reports: bool) -> None:
+    """Import now what the run needs later (the rules, the report writers), while the reader
+    processes finish: a large census takes them longer than pandas' import takes this one."""
+    if ret:
+        from validator.registry import load
+
+        load(ret)
+    if reports:
+        from reports import html, json_out  # noqa: F401
 
 
 def _write_outputs(args, result, findings, elapsed, masker) -> list[str]:

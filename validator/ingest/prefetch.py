@@ -29,6 +29,11 @@ class Reading:
         self.paths, self.previous = paths, previous
         self._readers: list[forked.Forked] = []
 
+    @property
+    def forked(self) -> bool:
+        """Whether readers are at work in other processes."""
+        return bool(self._readers)
+
     def result(self) -> Inputs:
         """What was read; a UserError if the inputs cannot be read."""
         readers, self._readers = self._readers, []

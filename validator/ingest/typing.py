@@ -66,6 +66,7 @@ _DFE_SAYS = {
 }
 
 
+@functools.cache  # compiled when first needed: most returns write every date in DfE's layout
 def _loose(fmt: str) -> re.Pattern:
     """A pattern matching every text `fmt` can read, and more (strptime's spacing and case rules).
     pandas costs milliseconds a call, so a format no text comes near is not tried."""
@@ -76,9 +77,6 @@ def _loose(fmt: str) -> re.Pattern:
     return re.compile(pattern, re.IGNORECASE)
 
 
-_LOOSE = {fmt: _loose(fmt) for fmt in _FALLBACKS}
-
-
 def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     """Dates in DfE's layout first, then common other layouts and Excel serials; NaT when none fits,
     or when the date is outside what datetime64[ns] holds (1677-2262: no date DfE could mean).
@@ -87,7 +85,8 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.dropna()
     for fmt in dict.fromkeys([_PRIMARY[ret], *_FALLBACKS]):
-        near = todo[[bool(_LOOSE[fmt].fullmatch(t)) for t in todo]]
+        loose = _loose(fmt)
+        near = todo[[bool(loose.fullmatch(t)) for t in todo]]
         if len(near):
             read = pd.to_datetime(near, format=fmt, errors="coerce")
             read = read[read.between(pd.Timestamp.min, pd.Timestamp.max)]
