@@ -27,13 +27,15 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) ->
     parts = [raw, *raw.more]  # each part's codes point into its own texts: offset them into one list
     part_texts = [arrays.get_array(p.texts) for p in parts]
     offsets = np.cumsum([0] + [len(t) for t in part_texts[:-1]])
-    codes = np.concatenate([np.array([np.frombuffer(p.codes[c], dtype=np.int32) for c in text_columns], dtype=np.intp)
-                            .reshape(len(text_columns), len(p.lines)) + off for p, off in zip(parts, offsets)], axis=1)
+    # int32 codes: half the memory of the platform's int, kept while the table lives (raw, text())
+    codes = np.concatenate([np.array([np.frombuffer(p.codes[c], dtype=np.int32) for c in text_columns], dtype=np.int32)
+                            .reshape(len(text_columns), len(p.lines)) + np.int32(off) for p, off in zip(parts, offsets)],
+                           axis=1)
     texts = np.concatenate(part_texts) if len(parts) > 1 else part_texts[0]
     used = np.zeros(len(texts), dtype=bool)
     used[codes.ravel()] = True
     if not used.all():  # a file-wide list (CIN), or blank rows dropped: only this table's texts
-        codes = (np.cumsum(used) - 1)[codes]
+        codes = (np.cumsum(used, dtype=np.int32) - 1)[codes]
         texts = texts[used]
     numbers = {c: _joined([p.numbers[c] for p in parts], np.int64) for c in keys}
     index = pd.RangeIndex(codes.shape[1])
