@@ -84,6 +84,9 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     each layout before pandas is asked to read it."""
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.dropna()
+    # every layout tried starts with a digit, after spaces: 'ZZ/05/2010' (MC_DOB's unknown day) and
+    # other words skip the pattern matching, and the compiling of the patterns
+    todo = todo[[t.lstrip()[:1].isdigit() for t in todo]]
     for fmt in dict.fromkeys([_PRIMARY[ret], *_FALLBACKS]):
         loose = _loose(fmt)
         near = todo[[bool(loose.fullmatch(t)) for t in todo]]
