@@ -11,10 +11,11 @@ import time
 from pathlib import Path
 
 import validator
+from validator import forked
 from validator.errors import UserError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT = 0, 1, 2
-ISSUES_URL = "the returncheck issue tracker (include the command you ran, not your data)"
+ISSUES_URL = "the returncheck issue tracker (include the command you ran, not your data)"  # as reports.outputs
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
 
 
@@ -125,13 +126,12 @@ def entry() -> None:
 
 
 def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None, select=None, ignore=None,
-             phases=None, jobs=1, reading=None, preview=None):
+             phases=None, jobs=1, reading=None, on_loaded=None):
     """Ingest, run the rules, and build the findings table. Returns (RunResult, findings).
     `phases`, when a dict, receives the seconds spent in each phase. `jobs`: processes for the
     rules (None: what suits the machine and the return, see engine.default_workers). `reading`:
-    the inputs already being read (ingest.prefetch), else they are read here. `preview`: the
-    reports' preview options (reports.preview.configure), when reports will show it: it is then
-    computed alongside the rules where a second process can (jobs not 1)."""
+    the inputs already being read (ingest.prefetch), else they are read here. `on_loaded(r)`:
+    called with the Return once it is loaded, before the rules run."""
     from validator.engine import default_workers, run
     from validator.findings import findings_table
     from validator.ingest import load_return
@@ -139,21 +139,17 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
 
     phases = {} if phases is None else phases
     t0 = time.perf_counter()
-    if reading is not None and reading.forked:
-        _import_while_reading(ret, preview is not None)
+    if reading is not None and reading.forked and ret:
+        from validator.registry import load
+
+        load(ret)  # imported while the readers finish (a large census takes them longer than pandas' import)
     inputs = reading.result() if reading is not None else None
     r = load_return(paths, previous=previous, kind=ret, year=year, la=la, inputs=inputs)
     attach_reference(r, ofsted=ofsted)
     t1 = time.perf_counter()
-    collect_preview = None
-    if preview is not None:
-        from reports.preview import compute_alongside, configure
-
-        configure(r, **preview)
-        collect_preview = compute_alongside(r) if jobs != 1 else None
+    if on_loaded is not None:
+        on_loaded(r)
     result = run(r, select=select, ignore=ignore, workers=default_workers(r) if jobs is None else jobs)
-    if collect_preview is not None:
-        collect_preview()
     t2 = time.perf_counter()
     findings = findings_table(result)
     t3 = time.perf_counter()
@@ -161,50 +157,6 @@ def validate(paths, *, ret=None, year=None, la=None, previous=None, ofsted=None,
     derive = sum(r.__dict__.get("_derive_seconds", {}).values())
     phases.update({"ingest": t1 - t0, "derive": derive, "rules": t2 - t1 - derive, "findings": t3 - t2})
     return result, findings
-
-
-def _import_while_reading(ret: str | None, reports: bool) -> None:
-    """Import now what the run needs later (the rules, the report writers), while the reader
-    processes finish: a large census takes them longer than pandas' import takes this one."""
-    if ret:
-        from validator.registry import load
-
-        load(ret)
-    if reports:
-        from reports import html, json_out  # noqa: F401
-
-
-def _write_outputs(args, result, findings, elapsed, masker) -> list[str]:
-    """Write every output asked for (the preview options are set: see validate's `preview`). One
-    that fails does not stop the others (the findings are kept); returns what failed, for one-line
-    messages."""
-    from reports import html, json_out
-
-    def exports():  # CSV, JUnit and XLSX only when asked for (the JUnit writer's XML escaping imports urllib)
-        from reports import exports as module
-
-        return module
-
-    plain = findings
-    findings = masker.findings(findings) if masker else findings
-    writers = [
-        (args.json, lambda p: json_out.write_json(result, findings, p)),
-        (getattr(args, "csv", None), lambda p: exports().write_csv(findings, p)),
-        (getattr(args, "junit", None), lambda p: exports().write_junit(result, findings, p)),
-        (getattr(args, "xlsx", None), lambda p: exports().write_xlsx(result, findings, p)),
-        (args.html, lambda p: html.write_html(result, plain, p, elapsed, masker)),
-    ]
-    failed = []
-    for path, write in writers:
-        if not path:
-            continue
-        try:
-            write(path)
-        except OSError as e:
-            failed.append(f"cannot write {path}: {e.strerror or e}")
-        except Exception as e:  # noqa: BLE001 - keep the other outputs; report ours as a bug
-            failed.append(f"internal error writing {path} ({type(e).__name__}: {e}); please report it to {ISSUES_URL}")
-    return failed
 
 
 def _write_profile(path: str, result, phases: dict) -> None:
@@ -299,22 +251,36 @@ def _validate_and_report(args, start: float, reading) -> int:
         from validator.mask import Masker
 
         masker = Masker(args.mask_key)
-    preview = {"change_threshold": args.change_threshold, "published": args.published, "masker": masker}
-    shown = args.html or args.json or args.xlsx  # the reports that carry the preview
-    result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
-                                ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases,
-                                jobs=args.jobs, reading=reading, preview=preview if shown else None)
-    if not shown:
+    writer = []
+
+    def on_loaded(r) -> None:
         from reports.preview import configure
 
-        configure(result.ret, **preview)
-    if baseline is not None:
-        result.ret.reference["baseline"] = followup.apply_baseline(findings, baseline)
-    if notes is not None:
-        result.ret.reference["explained"] = followup.apply_explanations(findings, notes)
-    t_out = time.perf_counter()
-    failed = _write_outputs(args, result, findings, t_out - start, masker)
-    phases["outputs"] = time.perf_counter() - t_out
+        configure(r, change_threshold=args.change_threshold, published=args.published, masker=masker)
+        wanted = any((args.json, args.csv, args.junit, args.xlsx, args.html))
+        if wanted and args.jobs != 1 and forked.available():
+            from reports.outputs import WrittenAlongside
+
+            writer.append(WrittenAlongside(r, args, masker))
+
+    try:
+        result, findings = validate(args.paths, ret=args.ret, year=args.year, la=args.la, previous=args.previous,
+                                    ofsted=args.ofsted, select=args.select, ignore=args.ignore, phases=phases,
+                                    jobs=args.jobs, reading=reading, on_loaded=on_loaded)
+        if baseline is not None:
+            result.ret.reference["baseline"] = followup.apply_baseline(findings, baseline)
+        if notes is not None:
+            result.ret.reference["explained"] = followup.apply_explanations(findings, notes)
+        t_out = time.perf_counter()
+        failed = writer[0].write(result, findings, t_out - start) if writer else None
+        if failed is None:  # no second process, or it could not write: here
+            from reports.outputs import write_outputs
+
+            failed = write_outputs(args, result, findings, t_out - start, masker)
+        phases["outputs"] = time.perf_counter() - t_out
+    finally:
+        for w in writer:
+            w.cancel()
     if args.profile:
         _write_profile(args.profile, result, phases)
     _print_summary(result, findings)

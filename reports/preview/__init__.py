@@ -332,26 +332,6 @@ def preview_of(r) -> Preview:
     return r.__dict__["_preview"]
 
 
-def compute_alongside(r):
-    """Start `preview_of(r)` in a forked copy of this process, so that it is computed while the
-    rules run in this one (set the options with configure first). Returns the function that takes
-    it in afterwards; if the copy failed, or no second process can help, the preview is computed
-    here when first asked for, as without this."""
-    from validator import forked
-
-    if not forked.available():
-        return lambda: None
-    job = forked.Forked(lambda: preview_of(r))
-
-    def collect() -> None:
-        try:
-            r.__dict__["_preview"] = job.result()
-        except forked.Failed:
-            pass
-
-    return collect
-
-
 def masked(p: Preview, masker) -> Preview:
     """A copy of the preview with every child id replaced by its pseudonym (worked out once per child)."""
     if masker is None:

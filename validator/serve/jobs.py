@@ -174,7 +174,7 @@ def run_check(job: Job, root: Path, paths: dict[str, list[str]], shown: dict[str
 def _validate(job: Job, root: Path, paths: dict[str, list[str]], shown: dict[str, str], *, ret, year, la) -> None:
     import pandas as pd
 
-    from validator.cli import _write_outputs
+    from reports.outputs import write_outputs
     from validator.engine import FINDING_COLUMNS, RunResult, run, select_rules
     from validator.findings import findings_table, summary
     from validator.ingest import load_return
@@ -225,7 +225,7 @@ def _validate(job: Job, root: Path, paths: dict[str, list[str]], shown: dict[str
     from reports.preview import configure
 
     configure(result.ret)
-    failed = _write_outputs(args, result, findings, time.perf_counter() - job.started, None)
+    failed = write_outputs(args, result, findings, time.perf_counter() - job.started, None)
     broken = {name for name, path in files.items() if any(str(path) in m for m in failed)}
     if broken:  # the messages may quote data: the console gets the names of the outputs only
         print(f"returncheck serve: could not write {', '.join(sorted(broken))}", file=sys.stderr, flush=True)
