@@ -14,8 +14,7 @@ import pickle
 from dataclasses import replace
 
 from validator import forked
-
-ISSUES_URL = "the returncheck issue tracker (include the command you ran, not your data)"
+from validator.errors import ISSUES_URL
 
 
 def write_outputs(targets, result, findings, elapsed, masker) -> list[str]:

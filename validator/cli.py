@@ -12,10 +12,9 @@ from pathlib import Path
 
 import validator
 from validator import forked
-from validator.errors import UserError
+from validator.errors import ISSUES_URL, UserError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_CANNOT = 0, 1, 2
-ISSUES_URL = "the returncheck issue tracker (include the command you ran, not your data)"  # as reports.outputs
 SAMPLES = Path(__file__).resolve().parent.parent / "fixtures" / "samples"
 
 

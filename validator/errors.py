@@ -3,3 +3,7 @@
 
 class UserError(Exception):
     """Input or arguments we cannot validate: unreadable, unrecognised, ambiguous, or a bad option."""
+
+
+# Where a message about our own bug sends the user.
+ISSUES_URL = "the returncheck issue tracker (include the command you ran, not your data)"
