@@ -143,6 +143,9 @@ def _date_facts(cleaned: np.ndarray, ret: str) -> tuple[np.ndarray, np.ndarray, 
     dates[present[done]] = fast[done]
     in_layout[present[done]] = True
     rest = present[~done]
+    # a date in any layout, an Excel serial and DfE's layout all start with a digit (after spaces):
+    # the rest ('ZZ/05/2010', MC_DOB's unknown day; words) are no date, without asking pandas
+    rest = rest[[t.lstrip()[:1].isdigit() for t in cleaned[rest]]]
     if len(rest):
         others = pd.Series(cleaned[rest], dtype="string")
         dates[rest] = parse_dates(others, ret).to_numpy()
@@ -176,7 +179,7 @@ class _Distinct:
         len(uniques) for a missing cell."""
         n = len(uniques)
         self.codes = codes
-        written = list(map(str, uniques))
+        written = list(map(str, uniques.tolist()))  # tolist: a numpy object array iterates slowly
         self.written = np.array(written + [None], dtype=object)  # each text as written (for examples)
         text = list(map(str.strip, written))
         self.text = np.array(text + [None], dtype=object)
