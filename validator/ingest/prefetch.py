@@ -15,10 +15,17 @@ process instead: the result is the same either way.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from validator import forked
 from validator.errors import UserError
 from validator.ingest.files import expand
-from validator.ingest.read import Inputs, joined, read_inputs, read_part
+
+if TYPE_CHECKING:
+    from validator.ingest.read import Inputs
+
+# The reading modules (and dataclasses, which they use) are imported in the readers, after the
+# fork: the sooner a reader starts, the sooner a large census is read.
 
 
 class Reading:
@@ -36,6 +43,8 @@ class Reading:
 
     def result(self) -> Inputs:
         """What was read; a UserError if the inputs cannot be read."""
+        from validator.ingest.read import joined, read_inputs
+
         readers, self._readers = self._readers, []
         try:
             parts = [reader.result(expected=(UserError,)) for reader in readers]
@@ -89,7 +98,19 @@ def start(paths: list[str], previous: list[str] | None = None, *, fork: bool = T
     if sizes is None or any(sizes[k] > PREFETCH_MAX_BYTES[k] for k in sizes):
         return reading
     if sizes["xml"] >= SPLIT_XML_BYTES:
-        reading._readers = [forked.Forked(lambda half=half: read_part(paths, previous, half)) for half in (0, 1)]
+        reading._readers = [forked.Forked(lambda half=half: _read_part(paths, previous, half)) for half in (0, 1)]
     else:
-        reading._readers = [forked.Forked(lambda: read_inputs(paths, previous))]
+        reading._readers = [forked.Forked(lambda: _read_inputs(paths, previous))]
     return reading
+
+
+def _read_inputs(paths, previous):
+    from validator.ingest.read import read_inputs
+
+    return read_inputs(paths, previous)
+
+
+def _read_part(paths, previous, half):
+    from validator.ingest.read import read_part
+
+    return read_part(paths, previous, half)
