@@ -168,8 +168,9 @@ class _Texts(dict):
         return text
 
 
-def _leaves(el, texts: _Texts) -> dict[str, str]:
-    """{local name: text} of the elements inside `el` that hold no element (the last one wins)."""
+def _leaves(el, texts: dict) -> dict:
+    """{local name: texts[its text]} of the elements inside `el` that hold no element (the last one
+    wins): the text itself (a `_Texts`, SSDA903) or its code (a `raw.Texts`, CIN)."""
     local = _LOCAL
     return {local[c.tag]: texts[c.text or ""] for c in el if not len(c)}
 
@@ -261,8 +262,9 @@ def _cin_header(el) -> dict[str, str]:
 
 class _CinTables:
     """The rows of each CIN table as they are read: a tuple per row of (line, XML path, generated
-    keys as in _CIN_KEYS, then the table's other columns in spec order; '' for an absent element).
-    Turned into columns once, at the end: no dict per row."""
+    keys as in _CIN_KEYS, then the table's other columns in spec order). A text is held as its code
+    in `texts` (the file's distinct texts, numbered as first seen; an absent element is the code of
+    ''), which is what the RawTables carry. Turned into columns once, at the end: no dict per row."""
 
     def __init__(self):
         s = spec("cin")
@@ -270,11 +272,12 @@ class _CinTables:
         for cols in self.columns.values():
             cols.insert(1, "ChildSeq")  # generated: the child's position in the file (see typing.KEY_COLUMNS)
         self.values = {name: [c for c in cols if c not in _CIN_KEYS[name]] for name, cols in self.columns.items()}
-        self.blanks = {name: [""] * len(cols) for name, cols in self.values.items()}
+        self.texts = Texts()
+        self.blank = self.texts[""]
+        self.blanks = {name: [self.blank] * len(cols) for name, cols in self.values.items()}
         self.rows: dict[str, list[tuple]] = {name: [] for name in _CIN_KEYS}
-        self.texts = _Texts()
 
-    def _get(self, table: str, leaves: dict[str, str]):
+    def _get(self, table: str, leaves: dict[str, int]):
         """The table's other columns from the record's elements, in order."""
         return map(leaves.get, self.values[table], self.blanks[table])
 
@@ -294,12 +297,12 @@ class _CinTables:
             elif name == "ChildCharacteristics":
                 chars_el = el
         ids = _leaves(ids_el, texts) if ids_el is not None else {}
-        cid = ids.get("LAchildID", "")
+        cid = ids.get("LAchildID", self.blank)
         rows["ChildIdentifiers"].append((child.sourceline if ids_el is None else ids_el.sourceline,
                                          base + "/ChildIdentifiers", cid, n, *self._get("ChildIdentifiers", ids)))
         chars = _leaves(chars_el, texts) if chars_el is not None else {}
         rows["ChildCharacteristics"].append((child.sourceline if chars_el is None else chars_el.sourceline,
-                                             base + "/ChildCharacteristics", cid, n, chars.get("Ethnicity", "")))
+                                             base + "/ChildCharacteristics", cid, n, chars.get("Ethnicity", self.blank)))
         if chars_el is not None:
             for block in chars_el.iterchildren("{*}Disabilities"):
                 for k, d in enumerate(block.iterchildren("{*}Disability"), 1):
@@ -340,7 +343,7 @@ class _CinTables:
             else:
                 rows[table].append((el.sourceline, epath, lac, seq, ci, *self._get(table, leaves)))
 
-    def raw(self, name: str, path: Path, codes: Texts) -> RawTable:
+    def raw(self, name: str, path: Path) -> RawTable:
         """One table's columns: text columns as codes into the file's texts, generated keys as numbers."""
         rows = self.rows[name]
         lines, paths, *columns = zip(*rows) if rows else [()] * (2 + len(self.columns[name]))
@@ -349,7 +352,7 @@ class _CinTables:
             if c in _CIN_INT_KEYS:
                 numbers[c] = array("q", v)
             else:
-                texts[c] = codes.codes(v)
+                texts[c] = array("i", v)
         return RawTable(name=name, columns=self.columns[name], texts=[], codes=texts, numbers=numbers,
                         lines=array("q", lines), file=str(path), paths=list(paths))
 
@@ -364,13 +367,12 @@ def read_cin_xml(data: bytes, path: Path, half: int | None = None) -> ReadResult
             out.add_child(record, n)
         elif n == 1:
             header, line = _cin_header(record), record.sourceline or 0
-    codes = Texts()  # one numbering of the file's distinct texts, shared by its tables
-    tables = [out.raw(name, path, codes) for name in _CIN_TABLES[1:]]
+    tables = [out.raw(name, path) for name in _CIN_TABLES[1:]]
     cols = [c.name for c in spec("cin").table_columns("Header")]
     head = RawTable(name="Header", columns=cols, texts=[], lines=array("q", [line] if header else []), file=str(path),
-                    codes={c: codes.codes([header.get(c, "")] if header else []) for c in cols},
+                    codes={c: out.texts.codes([header.get(c, "")] if header else []) for c in cols},
                     paths=["/Message/Header"] if header else [])
-    texts = codes.texts()
+    texts = out.texts.texts()  # one numbering of the file's distinct texts, shared by its tables
     for t in [head, *tables]:
         t.texts = texts
     return ReadResult(ret="cin", tables=[head, *tables], header=header)
