@@ -11,21 +11,18 @@ from validator.model import Table
 from validator.spec import ReturnSpec
 
 
-class _TextArrays(dict):
-    """id(texts list) -> the list as a numpy array: CIN tables share their file's list."""
-
-    def get_array(self, texts: list[str]) -> np.ndarray:
-        key = id(texts)
-        if key not in self:
-            self[key] = (texts, np.array(texts, dtype=object))  # the list kept alive with its id
-        return self[key][1]
+def _as_array(arrays: dict, texts: list[str]) -> np.ndarray:
+    """`texts` as a numpy array, made once per list (CIN tables share their file's list)."""
+    if id(texts) not in arrays:
+        arrays[id(texts)] = (texts, np.array(texts, dtype=object))  # the list kept alive with its id
+    return arrays[id(texts)][1]
 
 
-def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) -> Table:
+def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict) -> Table:
     keys = key_columns(spec, raw.name, raw.columns)
     text_columns = [c for c in raw.columns if c not in keys]
     parts = [raw, *raw.more]  # each part's codes point into its own texts: offset them into one list
-    part_texts = [arrays.get_array(p.texts) for p in parts]
+    part_texts = [_as_array(arrays, p.texts) for p in parts]
     offsets = np.cumsum([0] + [len(t) for t in part_texts[:-1]])
     # int32 codes: half the memory of the platform's int, kept while the table lives (raw, text())
     codes = np.concatenate([np.array([np.frombuffer(p.codes[c], dtype=np.int32) for c in text_columns], dtype=np.int32)
@@ -42,8 +39,7 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) ->
     frame, normalised, cleaned = coded_frame(spec, raw.name, raw.columns, index, numbers, codes, texts)
 
     def cells() -> pd.DataFrame:  # the text as written: only reports read it (model.Table.raw)
-        columns = {c: numbers[c] if c in keys else texts.take(codes[i])
-                   for c, i in zip(raw.columns, _positions(raw.columns, keys))}
+        columns = dict(numbers) | {c: texts.take(row) for c, row in zip(text_columns, codes)}
         return pd.DataFrame(columns, columns=raw.columns, index=index, copy=False)
 
     return Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
@@ -55,19 +51,3 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: _TextArrays) ->
 def _joined(buffers: list, dtype) -> np.ndarray:
     arrays = [np.frombuffer(b, dtype=dtype) for b in buffers]
     return arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
-
-
-def _positions(columns: list[str], keys: set[str]) -> list[int]:
-    """Each column's row in the codes matrix (text columns in order; -1 for a key column)."""
-    out, i = [], 0
-    for c in columns:
-        if c in keys:
-            out.append(-1)
-        else:
-            out.append(i)
-            i += 1
-    return out
-
-
-def text_arrays() -> _TextArrays:
-    return _TextArrays()

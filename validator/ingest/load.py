@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from validator.errors import UserError
+from validator.ingest.frames import to_table
 from validator.ingest.raw import RawTable, ReadResult
-from validator.ingest.read import Inputs, read_file, read_inputs
+from validator.ingest.read import Inputs, read_inputs
+from validator.model import CURRENT, PREVIOUS, InputFile, Return, Table
 from validator.spec import spec
 from validator.years import SUPPORTED, CollectionYear
-
-if TYPE_CHECKING:
-    from validator.model import InputFile, Table
-
-CURRENT, PREVIOUS = "current", "previous"  # as validator.model has them (not imported: it loads pandas)
 
 RETURN_NAMES = {"ssda903": "an SSDA903 return", "cin": "a CIN census"}
 
@@ -46,12 +44,10 @@ def _year_from_cin(results: list[ReadResult]) -> CollectionYear | None:
 
 
 def _tables(results: list[ReadResult], kind: str, year: str) -> dict:
-    from validator.ingest.frames import text_arrays, to_table
-
     s = spec(kind)
     seen: dict[str, RawTable] = {}
     out = {}
-    arrays = text_arrays()
+    arrays: dict = {}  # the texts lists as numpy arrays, by id: CIN tables share their file's
     for r in results:
         for raw in r.tables:
             if raw.name in seen:
@@ -66,8 +62,6 @@ def _tables(results: list[ReadResult], kind: str, year: str) -> dict:
 
 def _input_files(results: list[ReadResult], year_label: str) -> list:
     """What the reports say of each file read."""
-    from validator.model import InputFile
-
     infos = []
     for r in results:
         info = InputFile(path=r.path, sha256=r.sha256, size=r.size, kind=r.kind, year=year_label)
@@ -92,8 +86,6 @@ def _check_year(kind: str, cy: CollectionYear, tables: dict[str, Table], results
                                          ("Missing", "MIS_START")) if key in tables]
     if not dated:
         return
-    import pandas as pd
-
     dates = pd.concat([tables[k].frame[c + "_date"] for k, c in dated]).dropna()
     where = tables[dated[0][0]].source_file
     if len(dates) >= 20 and dates.max() < cy.start:
@@ -129,8 +121,6 @@ def load(paths: list[str], previous: list[str] | None = None, kind: str | None =
 
 
 def _load_return(inputs: Inputs, kind: str | None, year: str | None, la: str | None):
-    from validator.model import Return
-
     results, prev_results = inputs.current, inputs.previous
     infos, prev_infos = _input_files(results, CURRENT), _input_files(prev_results, PREVIOUS)
     kind = _kind_of(results, infos, kind)

@@ -27,10 +27,10 @@ def read_file(path: Path, half: int | None = None) -> ReadResult | None:
     """The file's tables. `half` (0 or 1): of an XML file, the records of that half only, the
     rest being read by another process (`prefetch`); a file of another kind is read whole as its
     first half, and has no second (None)."""
+    if half == 1 and not _is_xml(path):
+        return None
     data = read_bytes(path)
     kind = sniff(data)
-    if half == 1 and kind != "xml":
-        return None
     if kind == "binary":
         at = data.find(b"\x00")
         raise UserError(f"{path}: not a CSV, XML or Excel file: it holds binary content (a zero byte at byte {at}, "
@@ -64,6 +64,18 @@ def read_file(path: Path, half: int | None = None) -> ReadResult | None:
         if t.rows == 0 and kind != "xml":
             t.notes.append("the table has a header row and no data rows")
     return result
+
+
+def _is_xml(path: Path) -> bool:
+    """From the file's first bytes (what `sniff` looks at); a file that cannot be opened is left
+    to the reader of the first half, which says why."""
+    try:
+        if not path.is_file():  # a FIFO would block the open
+            return False
+        with open(path, "rb") as f:
+            return sniff(f.read(4096)) == "xml"
+    except OSError:
+        return False
 
 
 def read_inputs(paths: list[str], previous: list[str] | None = None) -> Inputs:

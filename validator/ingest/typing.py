@@ -84,9 +84,6 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     each layout before pandas is asked to read it."""
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.dropna()
-    # every layout tried starts with a digit, after spaces: 'ZZ/05/2010' (MC_DOB's unknown day) and
-    # other words skip the pattern matching, and the compiling of the patterns
-    todo = todo[[t.lstrip()[:1].isdigit() for t in todo]]
     for fmt in dict.fromkeys([_PRIMARY[ret], *_FALLBACKS]):
         loose = _loose(fmt)
         near = todo[[bool(loose.fullmatch(t)) for t in todo]]
@@ -261,9 +258,8 @@ def _kind_of(distinct: _Distinct, col) -> _Kind:
     return _Kind(True, col.type in _NUMBERISH_TYPES, kept)
 
 
-def _normalise_column(distinct: _Distinct, table: str, col, codes: np.ndarray, notes: list) -> dict:
+def _normalise_column(distinct: _Distinct, table: str, col, kind: _Kind, codes: np.ndarray, notes: list) -> dict:
     """One DfE column: cleaned text, the typed value beside it, and a note per kind of change."""
-    kind = _kind_of(distinct, col)
     changes = distinct.changes(kind)
     out: dict[str, object] = {col.name: distinct.strings(kind, codes)}
     if col.type == "date":
@@ -322,8 +318,9 @@ def coded_frame(spec: ReturnSpec, table: str, columns: list[str], index: pd.Inde
             cols[name] = numbers[name]
             continue
         if name in known:
-            cols.update(_normalise_column(distinct, table, known[name], distinct.codes[i], notes))
-            cleaned.columns[name] = (i, _kind_of(distinct, known[name]))
+            kind = _kind_of(distinct, known[name])
+            cols.update(_normalise_column(distinct, table, known[name], kind, distinct.codes[i], notes))
+            cleaned.columns[name] = (i, kind)
         else:  # not DfE's (a kept derived column): trimmed, nothing else
             cols[name] = distinct.strings(_NOT_DFE, distinct.codes[i])
         i += 1
