@@ -17,10 +17,10 @@ from validator import forked
 from validator.errors import ISSUES_URL
 
 
-def write_outputs(targets, result, findings, elapsed, masker) -> list[str]:
+def write_outputs(targets, result, findings, elapsed, masker, records=None) -> list[str]:
     """Write every output `targets` names (attributes json, csv, junit, xlsx, html: a path or None),
     with the preview options set (reports.preview.configure). One that fails does not stop the
-    others; returns what failed, for one-line messages."""
+    others; returns what failed, for one-line messages. `records`: see html.render."""
     from reports import html, json_out
 
     def exports():  # CSV, JUnit and XLSX only when asked for (the JUnit writer's XML escaping imports urllib)
@@ -35,7 +35,7 @@ def write_outputs(targets, result, findings, elapsed, masker) -> list[str]:
         (getattr(targets, "csv", None), lambda p: exports().write_csv(findings, p)),
         (getattr(targets, "junit", None), lambda p: exports().write_junit(result, findings, p)),
         (getattr(targets, "xlsx", None), lambda p: exports().write_xlsx(result, findings, p)),
-        (targets.html, lambda p: html.write_html(result, plain, p, elapsed, masker)),
+        (targets.html, lambda p: html.write_html(result, plain, p, elapsed, masker, records)),
     ]
     failed = []
     for path, write in writers:
@@ -58,18 +58,31 @@ class WrittenAlongside:
     """The outputs of Return `r`, written by a forked copy of this process (see the module doc)."""
 
     def __init__(self, r, targets, masker):
+        self._targets, self._masker = targets, masker
         request_read, self._request = os.pipe()
         self._job = forked.Forked(lambda: _write_there(r, targets, masker, request_read, self._request))
         os.close(request_read)
 
     def write(self, result, findings, elapsed) -> list[str] | None:
         """Send the run's findings and wait for the copy to write: what failed (as write_outputs),
-        or None when the copy could not write (then write here)."""
+        or None when the copy could not write (then write here). While the copy writes the other
+        outputs and the rest of the HTML report, this process makes the report's child records
+        (html.child_records, the report's biggest part when there are many findings) and sends them."""
         later = {k: result.ret.reference[k] for k in _LATER_REFERENCE if k in result.ret.reference}
         try:
             with os.fdopen(self._request, "wb") as f:
                 self._request = None
                 pickle.dump((replace(result, ret=None), findings, later, elapsed), f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.flush()
+                if self._targets.html:
+                    from reports.html_rows import child_records
+
+                    try:
+                        records = child_records(result, findings, self._masker)
+                    except Exception:  # noqa: BLE001 - a bug: write everything here, reported as any output's
+                        self._job.cancel()
+                        return None
+                    pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
             return self._job.result()
         except (OSError, pickle.PicklingError, forked.Failed):
             self._job.cancel()
@@ -92,5 +105,5 @@ def _write_there(r, targets, masker, request_read: int, request_write: int) -> l
     preview_of(r)
     with os.fdopen(request_read, "rb") as f:
         result, findings, later, elapsed = pickle.load(f)
-    r.reference.update(later)
-    return write_outputs(targets, replace(result, ret=r), findings, elapsed, masker)
+        r.reference.update(later)
+        return write_outputs(targets, replace(result, ret=r), findings, elapsed, masker, records=lambda: pickle.load(f))

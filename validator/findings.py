@@ -21,44 +21,77 @@ COLUMNS = ["rule", "severity", "message", "table", "year", "row", "child", "fiel
 def findings_table(result: RunResult) -> pd.DataFrame:
     r = result.ret
     s = spec(r.kind)
-    order = {v.code: i for i, v in enumerate(result.rules_run)}
-    version = {v.code: v for v in result.rules_run}
-    parts = []
-    for (code, key), grp in result.flags.groupby(["rule", "table"], sort=False):
-        meta = s.rules[code]
-        wanted = version[code].fields if code in version else meta.fields
-        n = len(grp)
-        if key == RETURN_LEVEL:
-            crash = grp["crash"].iloc[0]
-            parts.append(pd.DataFrame({
-                "rule": code, "severity": grp["severity"].to_numpy(),
-                "message": crash or meta.message_for(r.year.label), "table": None, "year": CURRENT,
-                "row": None, "child": None, "fields": [list(wanted)] * n, "values": [{}] * n,
-                "file": None, "line": None, "path": None,
-            }))
-            continue
-        t = r.tables[key]
-        rows = grp["row"].to_numpy()
-        fields = [f for f in wanted if f in t.raw.columns]
-        child_col = s.child_column
-        child = t.raw[child_col].to_numpy()[rows] if child_col in t.raw.columns else np.full(n, None)
-        values = t.raw.iloc[rows][fields].to_dict("records") if fields else [{}] * n
-        parts.append(pd.DataFrame({
-            "rule": code, "severity": grp["severity"].to_numpy(),
-            "message": meta.message_for(r.year.label),
-            "table": key[: -len(LAST)] if key.endswith(LAST) else key,
-            "year": PREVIOUS if key.endswith(LAST) else CURRENT,
-            "row": rows, "child": child, "fields": [fields] * n, "values": values,
-            "file": t.source_file, "line": t.source_line[rows] if len(t.source_line) else None,
-            "path": t.source_path[rows] if t.source_path is not None else None,
-        }))
-    if not parts:
+    flags = result.flags
+    if not len(flags):
         return pd.DataFrame({c: pd.Series([], dtype=object) for c in COLUMNS})
-    out = pd.concat(parts, ignore_index=True)
-    out["_order"] = out["rule"].map(order).fillna(len(order))
-    out["_row"] = out["row"].fillna(-1).astype("int64")
-    out = out.sort_values(["_order", "year", "table", "_row"], kind="stable", na_position="first")
-    return out.drop(columns=["_order", "_row"]).reset_index(drop=True)[COLUMNS]
+    # DfE's rule order, then this year before last, then table and row (a return-level finding first)
+    order = {v.code: i for i, v in enumerate(result.rules_run)}
+    key = flags["table"].to_numpy(dtype=object)
+    last = np.array([k.endswith(LAST) for k in key.tolist()], dtype=bool)
+    table = np.array([None if k == RETURN_LEVEL else k[: -len(LAST)] if e else k for k, e in zip(key.tolist(), last)],
+                     dtype=object)
+    sort = pd.DataFrame({"order": flags["rule"].map(order).fillna(len(order)).to_numpy(), "year": last,
+                         "table": np.where(table == None, "", table), "row": flags["row"].to_numpy()})  # noqa: E711
+    at = sort.sort_values(["order", "year", "table", "row"], kind="stable").index.to_numpy()
+    rule, key, table, last = flags["rule"].to_numpy(dtype=object)[at], key[at], table[at], last[at]
+    row, crash = flags["row"].to_numpy()[at], flags["crash"].to_numpy(dtype=object)[at]
+    n = len(at)
+    version = {v.code: v for v in result.rules_run}
+    fields_of = {c: list(version[c].fields if c in version else s.rules[c].fields) for c in set(rule.tolist())}
+    message_of = {c: s.rules[c].message_for(r.year.label) for c in fields_of}
+
+    # what differs per table: the child, the values as written, where in the input
+    child, values, line, path = ([None] * n for _ in range(4))
+    fields, file = [None] * n, [None] * n
+    for k in dict.fromkeys(key.tolist()):
+        mine = np.flatnonzero(key == k)
+        if k == RETURN_LEVEL:
+            for i in mine.tolist():
+                fields[i], values[i] = fields_of[rule[i]], {}
+            continue
+        t = r.tables[k]
+        rows = row[mine]
+        columns = set(t.written_columns)
+        if s.child_column in columns:
+            for i, c in zip(mine.tolist(), t.written(s.child_column)[rows].tolist()):
+                child[i] = c
+        if len(t.source_line):
+            for i, v in zip(mine.tolist(), t.source_line[rows].tolist()):
+                line[i] = v
+        if t.source_path is not None:
+            for i, v in zip(mine.tolist(), t.source_path[rows].tolist()):
+                path[i] = v
+        for code in dict.fromkeys(rule[mine].tolist()):
+            theirs = mine[rule[mine] == code]
+            shown = [f for f in fields_of[code] if f in columns]
+            cells = [t.written(f)[row[theirs]].tolist() for f in shown]
+            for i, written in zip(theirs.tolist(), zip(*cells) if shown else [()] * len(theirs)):
+                fields[i], values[i], file[i] = shown, dict(zip(shown, written)), t.source_file
+    return pd.DataFrame({
+        "rule": rule, "severity": flags["severity"].to_numpy(dtype=object)[at],
+        "message": [c or message_of[code] if k == RETURN_LEVEL else message_of[code]
+                    for code, k, c in zip(rule.tolist(), key.tolist(), crash.tolist())],
+        "table": _column(table), "year": np.where(last, PREVIOUS, CURRENT).astype(object),
+        "row": _column([None if k == RETURN_LEVEL else x for k, x in zip(key.tolist(), row.tolist())]),
+        "child": _column(child), "fields": _objects(fields), "values": _objects(values), "file": _column(file),
+        "line": _column(line), "path": _column(path),
+    }, columns=COLUMNS)
+
+
+def _column(values) -> pd.Series:
+    """A findings column: pandas' own type (str, int64) when every finding has a value; values and
+    None as Python objects when some have none (a return-level finding has no row or child)."""
+    values = list(values)
+    if any(v is None for v in values):
+        return pd.Series(np.array(values + [None], dtype=object)[:-1], dtype=object)
+    return pd.Series(values)
+
+
+def _objects(values: list) -> pd.Series:
+    """Lists or dicts, one per finding, kept as they are."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return pd.Series(out, dtype=object)
 
 
 def summary(findings: pd.DataFrame) -> dict[str, int]:

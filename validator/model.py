@@ -46,7 +46,7 @@ class Table:
     name: str  # DfE table name, e.g. Episodes
     year: str  # current | previous
     frame: pd.DataFrame  # text + typed columns (see module doc)
-    raw: pd.DataFrame  # text exactly as written, same index and columns (see _raw below)
+    raw: pd.DataFrame  # text exactly as written, same index and columns (may be given as WrittenCells)
     source_file: str
     source_line: np.ndarray  # 1-based line of each row
     source_path: np.ndarray | None = None  # XML element path of each row, else None
@@ -57,13 +57,35 @@ class Table:
     def key(self) -> str:
         return self.name + (LAST if self.year == PREVIOUS else "")
 
+    @property
+    def written_columns(self) -> list[str]:
+        """The columns of the input as written (`raw`'s), without building `raw`."""
+        return list(self.__dict__["_raw"].columns)
+
+    def written(self, column: str) -> np.ndarray:
+        """One column of the text as written (`raw[column]`), without building the rest of `raw`."""
+        raw = self.__dict__["_raw"]
+        if not isinstance(raw, WrittenCells):
+            return raw[column].to_numpy()
+        cache = self.__dict__.setdefault("_written", {})
+        if column not in cache:
+            cache[column] = raw.column(column)
+        return cache[column]
+
+
+class WrittenCells:
+    """The text as written of one table, kept as ingest read it (each column's codes into a list of
+    distinct texts) until a report asks: `column(c)` gives one column, `frame()` all of them. Only
+    reports read it, for the rows and columns they show, so most of it is never built."""
+
+    def __init__(self, columns: list[str], column, frame):
+        self.columns, self.column, self.frame = columns, column, frame
+
 
 def _raw(self: Table) -> pd.DataFrame:
-    """Table.raw may be given as a function that builds it: only reports read it, for the rows they
-    show, and a return without findings in a table never needs it."""
     raw = self.__dict__["_raw"]
-    if callable(raw):
-        raw = self.__dict__["_raw"] = raw()
+    if isinstance(raw, WrittenCells):
+        raw = self.__dict__["_raw"] = raw.frame()
     return raw
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from validator.ingest.raw import RawTable
 from validator.ingest.typing import coded_frame, key_columns
-from validator.model import Table
+from validator.model import Table, WrittenCells
 from validator.spec import ReturnSpec
 
 
@@ -38,11 +38,16 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict) -> Table:
     index = pd.RangeIndex(codes.shape[1])
     frame, normalised, cleaned = coded_frame(spec, raw.name, raw.columns, index, numbers, codes, texts)
 
-    def cells() -> pd.DataFrame:  # the text as written: only reports read it (model.Table.raw)
-        columns = dict(numbers) | {c: texts.take(row) for c, row in zip(text_columns, codes)}
-        return pd.DataFrame(columns, columns=raw.columns, index=index, copy=False)
+    position = {c: i for i, c in enumerate(text_columns)}
 
-    return Table(name=raw.name, year=year, frame=frame, raw=cells, source_file=raw.file,
+    def written_column(c: str) -> np.ndarray:  # every text is a str: as written_frame()[c].to_numpy()
+        return numbers[c] if c in numbers else texts.take(codes[position[c]])
+
+    def written_frame() -> pd.DataFrame:
+        return pd.DataFrame({c: written_column(c) for c in raw.columns}, index=index, copy=False)
+
+    written = WrittenCells(list(raw.columns), written_column, written_frame)
+    return Table(name=raw.name, year=year, frame=frame, raw=written, source_file=raw.file,
                  source_line=_joined([p.lines for p in parts], np.int64),
                  source_path=None if raw.paths is None else np.array([x for p in parts for x in p.paths], dtype=object),
                  normalised=normalised, cleaned=cleaned)
