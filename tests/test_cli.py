@@ -164,3 +164,15 @@ def test_command_exit_codes_pass_through_and_a_closed_pipe_is_quiet(return_dirs)
     p = subprocess.run(f"{sys.executable} -m validator rules --return cin | head -1", shell=True,
                        capture_output=True, text=True, cwd=ROOT)
     assert p.stdout.startswith("cin") and p.stderr == ""
+
+
+def test_the_command_caches_its_compiled_modules_even_where_bytecode_writing_is_off(tmp_path):
+    """PYTHONDONTWRITEBYTECODE would make a source checkout compile every module on every run."""
+    import os
+
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(tmp_path))
+    done = subprocess.run([sys.executable, "-m", "validator", "rules", "--return", "cin", "--year", "2024/25"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    cached = {p.name.split(".")[0] for p in tmp_path.rglob("*.pyc")}
+    assert {"registry", "spec", "header"} <= cached  # validator.registry, validator.spec, rules.cin.header

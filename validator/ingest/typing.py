@@ -343,9 +343,8 @@ class CleanedTexts:
         i, kind = self.columns[column]
         slots = self.distinct.codes[i]
         cleaned = self.distinct.cleaned(kind)
-        if kind not in self._given:
-            self._given[kind] = np.fromiter(map(operator.is_not, cleaned, itertools.repeat(None)), dtype=bool,
-                                            count=len(cleaned))
+        if kind not in self._given:  # what `cleaned` blanks (its Excel-number step never makes a blank)
+            self._given[kind] = ~(self.distinct.blank | self.distinct.blank_token(kind))
         used = np.zeros(len(cleaned), dtype=bool)
         used[slots] = True
         present = np.flatnonzero(used & self._given[kind])
