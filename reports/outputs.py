@@ -3,8 +3,9 @@
 `write_outputs` writes them in this process. `WrittenAlongside` has a forked copy of this process
 write them: the copy is made once the return is loaded, works out DfE's preview and imports the
 report writers while this process runs the rules, then writes every output from the findings
-this process sends it. The outputs are the same either way; if the copy fails, they are written
-here (`write` returns None).
+this process sends it; the HTML report's child records, its biggest part when there are many
+findings, are made here meanwhile and sent after the findings. The outputs are the same either
+way; if the copy fails, they are written here (`write` returns None).
 """
 
 from __future__ import annotations

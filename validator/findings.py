@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from validator.engine import RunResult
-from validator.model import LAST, PREVIOUS, CURRENT
+from validator.model import CURRENT, LAST, PREVIOUS
 from validator.registry import RETURN_LEVEL
 from validator.spec import spec
 
@@ -31,7 +31,7 @@ def findings_table(result: RunResult) -> pd.DataFrame:
     table = np.array([None if k == RETURN_LEVEL else k[: -len(LAST)] if e else k for k, e in zip(key.tolist(), last)],
                      dtype=object)
     sort = pd.DataFrame({"order": flags["rule"].map(order).fillna(len(order)).to_numpy(), "year": last,
-                         "table": np.where(table == None, "", table), "row": flags["row"].to_numpy()})  # noqa: E711
+                         "table": [t or "" for t in table.tolist()], "row": flags["row"].to_numpy()})
     at = sort.sort_values(["order", "year", "table", "row"], kind="stable").index.to_numpy()
     rule, key, table, last = flags["rule"].to_numpy(dtype=object)[at], key[at], table[at], last[at]
     row, crash = flags["row"].to_numpy()[at], flags["crash"].to_numpy(dtype=object)[at]
@@ -40,9 +40,9 @@ def findings_table(result: RunResult) -> pd.DataFrame:
     fields_of = {c: list(version[c].fields if c in version else s.rules[c].fields) for c in set(rule.tolist())}
     message_of = {c: s.rules[c].message_for(r.year.label) for c in fields_of}
 
-    # what differs per table: the child, the values as written, where in the input
-    child, values, line, path = ([None] * n for _ in range(4))
-    fields, file = [None] * n, [None] * n
+    # what differs per table: the child, the values as written, where in the input (None: not known)
+    child, file, line, path = (np.full(n, None, dtype=object) for _ in range(4))
+    fields, values = [None] * n, [None] * n
     for k in dict.fromkeys(key.tolist()):
         mine = np.flatnonzero(key == k)
         if k == RETURN_LEVEL:
@@ -52,40 +52,34 @@ def findings_table(result: RunResult) -> pd.DataFrame:
         t = r.tables[k]
         rows = row[mine]
         columns = set(t.written_columns)
+        file[mine] = t.source_file
         if s.child_column in columns:
-            for i, c in zip(mine.tolist(), t.written(s.child_column)[rows].tolist()):
-                child[i] = c
+            child[mine] = t.written(s.child_column)[rows]
         if len(t.source_line):
-            for i, v in zip(mine.tolist(), t.source_line[rows].tolist()):
-                line[i] = v
+            line[mine] = t.source_line[rows].tolist()  # Python ints, as the other columns hold
         if t.source_path is not None:
-            for i, v in zip(mine.tolist(), t.source_path[rows].tolist()):
-                path[i] = v
+            path[mine] = t.source_path[rows]
         for code in dict.fromkeys(rule[mine].tolist()):
             theirs = mine[rule[mine] == code]
             shown = [f for f in fields_of[code] if f in columns]
             cells = [t.written(f)[row[theirs]].tolist() for f in shown]
             for i, written in zip(theirs.tolist(), zip(*cells) if shown else [()] * len(theirs)):
-                fields[i], values[i], file[i] = shown, dict(zip(shown, written)), t.source_file
+                fields[i], values[i] = shown, dict(zip(shown, written))
     return pd.DataFrame({
         "rule": rule, "severity": flags["severity"].to_numpy(dtype=object)[at],
         "message": [c or message_of[code] if k == RETURN_LEVEL else message_of[code]
                     for code, k, c in zip(rule.tolist(), key.tolist(), crash.tolist())],
-        "table": _column(table), "year": np.where(last, PREVIOUS, CURRENT).astype(object),
+        "table": _column(table.tolist()), "year": np.where(last, PREVIOUS, CURRENT).astype(object),
         "row": _column([None if k == RETURN_LEVEL else x for k, x in zip(key.tolist(), row.tolist())]),
-        "child": _column(child), "fields": _objects(fields), "values": _objects(values), "file": _column(file),
-        "line": _column(line), "path": _column(path),
+        "child": _column(child.tolist()), "fields": _objects(fields), "values": _objects(values),
+        "file": _column(file.tolist()), "line": _column(line.tolist()), "path": _column(path.tolist()),
     }, columns=COLUMNS)
 
 
-def _column(values) -> pd.Series:
+def _column(values: list) -> pd.Series:
     """A findings column: pandas' own type (str, int64) when every finding has a value; values and
     None as Python objects when some have none (a return-level finding has no row or child)."""
-    values = list(values)
-    if any(v is None for v in values):
-        return pd.Series(np.array(values + [None], dtype=object)[:-1], dtype=object)
-    return pd.Series(values)
-
+    return pd.Series(values, dtype=object) if any(v is None for v in values) else pd.Series(values)
 
 def _objects(values: list) -> pd.Series:
     """Lists or dicts, one per finding, kept as they are."""
