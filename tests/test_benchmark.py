@@ -8,7 +8,7 @@ from fixtures import benchmark
 def _row(kind, children, seconds, mb, ref_seconds=None):
     rc = {"seconds": seconds, "peak_mb": mb, "exit": 0,
           "phases": {"ingest": 0.1, "derive": 0.1, "rules": 0.2, "findings": 0.0, "outputs": 0.1, "startup": 0.3},
-          "slowest_rules": [["101", 0.05], ["8500", 0.01]]}
+          "slowest_rules": [["101", 0.05], ["8500", 0.01]], "findings": 1234}
     row = {"return": kind, "children": children, "returncheck": rc}
     row["budget"] = benchmark.budget_check(kind, children, rc)
     if ref_seconds is not None:
@@ -34,7 +34,8 @@ def test_report_shape_budgets_and_growth():
 
     text = benchmark.format_report(results, growths)
     lines = text.splitlines()
-    assert lines[0].split()[:4] == ["return", "children", "seconds", "peak"] and "ref/rc" in lines[0]
+    assert lines[0].split()[:5] == ["return", "children", "flagged", "seconds", "peak"] and "ref/rc" in lines[0]
+    assert lines[2].split()[:4] == ["ssda903", "2,700", "1,234", "0.80"]
     assert "pass" in lines[2] and "12.4x" in lines[2]
     assert "FAIL" in lines[4] and "failed" in lines[4]
     assert "reference ssda903 107,000: timed out after 900 s" in text
@@ -51,3 +52,21 @@ def test_repeat_keeps_the_fastest_complete_run_and_bytecode_caching_is_on(monkey
     monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
     env = benchmark._env(PYTHONPATH="x")
     assert "PYTHONDONTWRITEBYTECODE" not in env and env["PYTHONPATH"] == "x"
+
+
+def test_inject_gives_returns_with_findings_beside_the_clean_ones(tmp_path):
+    from validator.cli import validate
+
+    for kind in ("ssda903", "cin"):
+        clean = benchmark.generate(kind, 60, 3, tmp_path)
+        broken = benchmark.generate(kind, 60, 3, tmp_path, inject=1)
+        assert broken["folder"].endswith(f"{kind}_60_seed3_inject1") and clean["folder"] != broken["folder"]
+        counts = []
+        for inputs in (clean, broken):
+            if kind == "ssda903":
+                _, f = validate([inputs["current"]], previous=[inputs["previous"]], ret=kind, year=benchmark.YEAR,
+                                la=benchmark.LA)
+            else:
+                _, f = validate([inputs["file"]], ret=kind)
+            counts.append(int((f["severity"] == "error").sum()))
+        assert counts[0] == 0 and counts[1] > 5, counts
