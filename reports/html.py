@@ -184,12 +184,12 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     by_child, n_by_child = _by_child(shown, names_child)
     by_table = _by_table(shown)
     preview = _preview(r, masker)
-    view_ids, records, n_children = records() if records else child_records(result, findings, masker)
     template = _environment(template_cache_dir()).get_template("report.html.j2")
+    view_ids, record_html, n_children = records() if records else child_records(result, findings, masker)
     return template.render(
         r=r, s=s, ready=s["errors"] == 0, baseline=r.reference.get("baseline"), explained=r.reference.get("explained"),
         ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=by_child, n_by_child=n_by_child,
-        by_table=by_table, records=Markup(records), embedded_children=len(view_ids), n_children=n_children,
+        by_table=by_table, records=Markup(record_html), embedded_children=len(view_ids), n_children=n_children,
         per_rule_limit=PER_RULE_LIMIT, normalisations=[n for t in r.tables.values() for n in t.normalised],
         return_level=Markup(_return_level_rows(shown[shown["table"].isna()])),
         version=validator.__version__, skipped=result.rules_skipped, n_rules=len(result.rules_run),

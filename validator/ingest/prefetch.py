@@ -66,13 +66,16 @@ class Reading:
         self._readers = []
 
 
-# Up to how many bytes of input a forked reader pays. XML is read with plain Python (lxml) in any
-# process, so reading it alongside the import saves the whole import until sending the tables back
-# costs as much (a census of about 50,000 children). A large CSV is read three times faster by
-# pandas' C parser, which only the main process has (csv903.LARGE_CSV_CHARS): past about 5 MB the
-# plain reading alone outlasts the import. The sizes (and the file names' suffixes, used only for
-# this guess) decide where the files are read, never what is read from them.
-PREFETCH_MAX_BYTES = {"xml": 32 * 1024 * 1024, "other": 5 * 1024 * 1024}
+# Up to how many bytes of input forked readers pay. XML is read with plain Python (lxml) in any
+# process, and from SPLIT_XML_BYTES two readers share it, so reading alongside saves the import and
+# half the reading (a 50,000-child census, 42 MB: 9.0 s -> 6.0 s); the tables come back through
+# shared memory (validator.forked), which costs far less. The limit is memory: a reader holds its
+# half's tables, about ten times its bytes, until it has sent them (a 150,000-child census is about
+# 128 MB). A large CSV is read three times faster by pandas' C parser, which only the main process
+# has (csv903.LARGE_CSV_CHARS): past about 5 MB the plain reading alone outlasts the import. The
+# sizes (and the file names' suffixes, used only for this guess) decide where the files are read,
+# never what is read from them.
+PREFETCH_MAX_BYTES = {"xml": 128 * 1024 * 1024, "other": 5 * 1024 * 1024}
 # From this much XML, two readers share it: reading a 10,000-child census takes twice the import.
 SPLIT_XML_BYTES = 4 * 1024 * 1024
 
