@@ -165,7 +165,7 @@ def _split(versions: list[RuleVersion]) -> tuple[list[RuleVersion], list[RuleVer
 
 def _run_forked(r: Return, versions: list[RuleVersion]) -> tuple[dict[str, _Outcome], dict[str, float]]:
     """Run half the rules in a forked copy of this process while this one runs the other half.
-    The child sends back its outcomes (flagged row numbers, not frames) through a pipe. If it
+    The child sends back its outcomes (flagged row numbers, not frames; see validator.forked). If it
     fails for any reason, this process runs its half too: the result is the same either way."""
     mine, theirs = _split(versions)
     child = forked.Forked(lambda: (_run_all(r, theirs), r.__dict__.get("_derive_seconds", {})))

@@ -1,12 +1,12 @@
 """One piece of work in a forked copy of this process, its result sent back.
 
 Used where a run has work the machine's second core can do alongside: reading the files while
-pandas imports (ingest.prefetch), half the rules of a big return (engine), the DfE preview while
-the rules run (reports.preview). The copy shares what this process had at the fork for free
-(copy-on-write); only the result crosses, pickled. It goes into a memory file the two processes
-share (memfd, made before the fork: no name, in no folder), so the copy finishes its write without
-waiting for this process to read, and a pipe only says that it is there; where there is no memfd,
-the result goes through the pipe. Whatever goes wrong in the copy (it dies, it raises), `result()`
+pandas imports (ingest.prefetch), half the rules of a big return (engine), the DfE preview and
+the outputs while the rules run (reports.outputs). The copy shares what this process had at the
+fork for free (copy-on-write); only the result crosses, pickled. It goes into a memory file the
+two processes share (memfd, made before the fork: no name, in no folder), so the copy finishes its
+write without waiting for this process to read, and a pipe only says that it is there; where
+there is no memfd, the result goes through the pipe. Whatever goes wrong in the copy (it dies, it raises), `result()`
 raises `Failed` and the caller does the work itself: a result is the same either way. Linux only
 (fork is not safe on macOS once libraries have started threads).
 """

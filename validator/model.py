@@ -65,21 +65,25 @@ class Table:
     def written(self, column: str) -> np.ndarray:
         """One column of the text as written (`raw[column]`), without building the rest of `raw`."""
         raw = self.__dict__["_raw"]
-        if not isinstance(raw, WrittenCells):
-            return raw[column].to_numpy()
-        cache = self.__dict__.setdefault("_written", {})
-        if column not in cache:
-            cache[column] = raw.column(column)
-        return cache[column]
+        return raw.column(column) if isinstance(raw, WrittenCells) else raw[column].to_numpy()
 
 
 class WrittenCells:
     """The text as written of one table, kept as ingest read it (each column's codes into a list of
-    distinct texts) until a report asks: `column(c)` gives one column, `frame()` all of them. Only
-    reports read it, for the rows and columns they show, so most of it is never built."""
+    distinct texts) until a report asks: `column(c)` gives one column (`build(c)`, made once),
+    `frame()` all of them. Only reports read it, for the rows and columns they show, so most of it
+    is never built."""
 
-    def __init__(self, columns: list[str], column, frame):
-        self.columns, self.column, self.frame = columns, column, frame
+    def __init__(self, columns: list[str], build, index: pd.Index):
+        self.columns, self._build, self._index, self._made = columns, build, index, {}
+
+    def column(self, name: str) -> np.ndarray:
+        if name not in self._made:
+            self._made[name] = self._build(name)
+        return self._made[name]
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({c: self.column(c) for c in self.columns}, index=self._index, copy=False)
 
 
 def _raw(self: Table) -> pd.DataFrame:

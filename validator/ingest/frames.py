@@ -40,13 +40,10 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict) -> Table:
 
     position = {c: i for i, c in enumerate(text_columns)}
 
-    def written_column(c: str) -> np.ndarray:  # every text is a str: as written_frame()[c].to_numpy()
+    def written_column(c: str) -> np.ndarray:  # every text is a str: equal to frame()[c].to_numpy()
         return numbers[c] if c in numbers else texts.take(codes[position[c]])
 
-    def written_frame() -> pd.DataFrame:
-        return pd.DataFrame({c: written_column(c) for c in raw.columns}, index=index, copy=False)
-
-    written = WrittenCells(list(raw.columns), written_column, written_frame)
+    written = WrittenCells(list(raw.columns), written_column, index)
     return Table(name=raw.name, year=year, frame=frame, raw=written, source_file=raw.file,
                  source_line=_joined([p.lines for p in parts], np.int64),
                  source_path=None if raw.paths is None else np.array([x for p in parts for x in p.paths], dtype=object),

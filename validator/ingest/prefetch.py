@@ -3,9 +3,9 @@
 A run of `returncheck validate` spends its first half second or so importing pandas and numpy,
 with the machine's other core idle. Reading the files needs neither (`ingest.read` is plain
 Python), so `start()` forks a reader before pandas is imported, and `Reading.result()` takes
-what it read (through a pipe, as codes: see `ingest.raw`). For a census of 10,000 children the
-reading takes longer than the import, and all of the import is saved; for a large LA's SSDA903
-return, all of the reading.
+what it read (as codes: see `ingest.raw`; `validator.forked` says how it travels). For a
+census of 10,000 children the reading takes longer than the import, and all of the import is
+saved; for a large LA's SSDA903 return, all of the reading.
 
 Where a second process does not pay (one core), is not safe (threads already running: a
 forked copy could inherit a held lock) or is not available (not Linux), or where the reader

@@ -220,8 +220,7 @@ def _validate(job: Job, root: Path, paths: dict[str, list[str]], shown: dict[str
     files = {"report.html": out / "report.html", "findings.xlsx": out / "findings.xlsx",
              "findings.json": out / "findings.json"}
     args = SimpleNamespace(html=str(files["report.html"]), xlsx=str(files["findings.xlsx"]),
-                           json=str(files["findings.json"]), csv=None, junit=None, mask=False, mask_key=None,
-                           change_threshold=None, published=False)
+                           json=str(files["findings.json"]), csv=None, junit=None)
     from reports.preview import configure
 
     configure(result.ret)
