@@ -176,3 +176,23 @@ def test_the_command_caches_its_compiled_modules_even_where_bytecode_writing_is_
     assert done.returncode == 0, done.stderr
     cached = {p.name.split(".")[0] for p in tmp_path.rglob("*.pyc")}
     assert {"registry", "spec", "header"} <= cached  # validator.registry, validator.spec, rules.cin.header
+
+
+def test_only_a_one_shot_run_leaves_its_return_to_the_process_exit(return_dirs, monkeypatch):
+    """The `returncheck` command ends the process right after a check: the return is not freed object
+    by object first. A caller that goes on (tests, the web page) gets its memory back."""
+    import gc
+
+    from validator import cli
+
+    cur, _ = return_dirs
+    monkeypatch.setattr(cli, "_LEFT_TO_EXIT", [])
+    args = ["validate", str(cur), "--year", "2024/25", "--select", "101", "--jobs", "1"]
+    assert main(args) == 1
+    assert cli._LEFT_TO_EXIT == []
+    try:
+        assert main(args, one_shot=True) == 1
+    finally:
+        gc.enable()  # a one-shot run turns the cycle collector off for the rest of the process
+    [(result, findings)] = cli._LEFT_TO_EXIT
+    assert result.ret.kind == "ssda903" and list(findings["rule"]) == ["101"]

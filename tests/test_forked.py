@@ -50,3 +50,24 @@ def test_cancel_stops_the_copy_and_a_result_is_then_failed():
     job.cancel()
     with pytest.raises(forked.Failed, match="already collected"):
         job.result()
+
+
+def test_the_result_does_not_wait_for_the_copy_to_end_and_the_next_copy_reaps_it(monkeypatch):
+    sent = forked._send
+
+    def send_then_linger(*args):  # in the copy: the result goes, then the copy takes its time to end
+        sent(*args)
+        __import__("time").sleep(3)
+
+    monkeypatch.setattr(forked, "_send", send_then_linger)
+    job = forked.Forked(lambda: 42)
+    assert job.result() == 42
+    assert os.waitpid(job.pid, os.WNOHANG) == (0, 0)  # still there: result() did not wait for it
+    assert job.pid in forked._ending
+    os.kill(job.pid, 9)
+    os.waitid(os.P_PID, job.pid, os.WEXITED | os.WNOWAIT)  # wait until it has ended, leaving it to be reaped
+    monkeypatch.setattr(forked, "_send", sent)
+    assert forked.Forked(lambda: 1).result() == 1
+    assert job.pid not in forked._ending
+    with pytest.raises(ChildProcessError):
+        os.waitpid(job.pid, os.WNOHANG)  # reaped as the next copy started

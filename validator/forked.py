@@ -36,10 +36,27 @@ def available() -> bool:
         return (os.cpu_count() or 1) >= 2
 
 
+# Copies that had sent their result but were still ending when it was collected. A copy that leaves
+# a large process behind takes several milliseconds to end (the system frees its memory), and
+# nothing waits on that: they are reaped as the next copy starts, or go with this process.
+_ending: set[int] = set()
+
+
+def _reap_ended() -> None:
+    for pid in list(_ending):
+        try:
+            if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                continue
+        except ChildProcessError:
+            pass
+        _ending.discard(pid)
+
+
 class Forked:
     """job() running in a forked child from construction; `result()` waits for its return value."""
 
     def __init__(self, job):
+        _reap_ended()
         r, w = os.pipe()
         memory = _memory_file()
         pid = os.fork()
@@ -69,7 +86,7 @@ class Forked:
             raise Failed(str(e)) from None
         finally:
             self._fd = None
-            self._done()
+            self._done(wait=False)  # the result is here: the copy's exit is not waited for
         if ok:
             return value
         if isinstance(value, expected):
@@ -86,14 +103,15 @@ class Forked:
             pass
         os.close(self._fd)
         self._fd = None
-        self._done()
+        self._done(wait=True)
 
-    def _done(self) -> None:
+    def _done(self, wait: bool) -> None:
         if self._memory is not None:
             os.close(self._memory)
             self._memory = None
         try:
-            os.waitpid(self.pid, 0)
+            if os.waitpid(self.pid, 0 if wait else os.WNOHANG)[0] == 0:
+                _ending.add(self.pid)
         except ChildProcessError:
             pass
 
