@@ -67,3 +67,27 @@ def test_ruleset_is_in_spec_order_and_year_specific():
     v2324 = [v for v in ruleset("cin", "2023/24") if v.code == "4180"]
     v2425 = [v for v in ruleset("cin", "2024/25") if v.code == "4180"]
     assert v2324[0].func is not v2425[0].func
+
+
+def test_the_parsed_spec_is_kept_in_the_cache_folder_and_a_damaged_copy_costs_only_the_parse(tmp_path, monkeypatch):
+    from validator import spec as module
+
+    monkeypatch.setenv("RETURNCHECK_CACHE", str(tmp_path))
+    parsed = module.ReturnSpec("cin")
+    module.spec.cache_clear()
+    try:
+        assert module.spec("cin").rules == parsed.rules  # parsed, then written
+        [copy] = (tmp_path / "spec").glob("cin-*.pickle")
+        module.spec.cache_clear()
+        monkeypatch.setattr(module.ReturnSpec, "__init__", lambda self, ret: (_ for _ in ()).throw(AssertionError))
+        loaded = module.spec("cin")  # no parse: the copy
+        assert (loaded.rules, loaded.columns, loaded._codes, loaded.labels) == (
+            parsed.rules, parsed.columns, parsed._codes, parsed.labels)
+        monkeypatch.undo()
+        monkeypatch.setenv("RETURNCHECK_CACHE", str(tmp_path))
+        copy.write_bytes(copy.read_bytes()[:100])  # damaged (a truncated write)
+        module.spec.cache_clear()
+        assert module.spec("cin").rules == parsed.rules
+        assert module.spec.cache_info().currsize == 1
+    finally:
+        module.spec.cache_clear()
