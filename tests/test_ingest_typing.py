@@ -89,3 +89,23 @@ def test_blank_rows():
     codes = [texts.codes(["", " ", "x", "", "\t"]), texts.codes(["", "", "", "y", " \u00a0"])]
     assert blank_rows(codes, texts.texts(), 5) == [0, 1, 4]
     assert blank_rows([texts.codes([]), texts.codes([])], texts.texts(), 0) == []
+
+
+def test_text_facts_are_what_typing_reads_of_each_distinct_text():
+    """The reader works these out (raw.text_facts) while pandas imports; typing only looks them up."""
+    from datetime import date
+
+    from validator.ingest.raw import BLANK, NO_DATE, NUMBER, SPACES, TOKEN, text_facts
+
+    def day(y, m, d):
+        return (date(y, m, d) - date(1970, 1, 1)).days
+
+    texts = ["  12/03/2024 ", "", "   ", "null", "#N/A", "NULLS", "1234.0", "1.5", "31/02/2024", "01/01/1677",
+             "2024-03-12", "\uff11\uff12/03/2024", "12/3/2024", "29/02/2024"]
+    f = text_facts(texts, "ssda903")
+    assert f.text == [t.strip() for t in texts]
+    assert list(f.flags) == [SPACES, BLANK, BLANK, TOKEN, TOKEN, 0, NUMBER, 0, 0, 0, 0, 0, 0, 0]
+    assert list(f.days) == [day(2024, 3, 12)] + [NO_DATE] * 12 + [day(2024, 2, 29)]
+    cin = text_facts(["2024-03-12", "12/03/2024", "2023-02-29", " 2261-12-31"], "cin")
+    assert list(cin.days) == [day(2024, 3, 12), NO_DATE, NO_DATE, day(2261, 12, 31)]
+    assert list(cin.flags) == [0, 0, 0, SPACES]

@@ -12,7 +12,7 @@ from pathlib import Path
 from validator.errors import UserError
 from validator.ingest.csv903 import read_csv
 from validator.ingest.files import decode, expand, line_of, read_bytes, sha256, sniff
-from validator.ingest.raw import ReadResult
+from validator.ingest.raw import ReadResult, text_facts
 
 
 @dataclass
@@ -60,9 +60,13 @@ def read_file(path: Path, half: int | None = None) -> ReadResult | None:
             table.notes.append(f"read as {encoding}")
         result = ReadResult(ret="ssda903", tables=[table])
     result.path, result.sha256, result.size, result.kind = str(path), sha256(data), len(data), kind
+    facts = {}  # by list: a CIN file's tables share its texts
     for t in result.tables:
         if t.rows == 0 and kind != "xml":
             t.notes.append("the table has a header row and no data rows")
+        if id(t.texts) not in facts:
+            facts[id(t.texts)] = text_facts(t.texts, result.ret)
+        t.facts = facts[id(t.texts)]
     return result
 
 

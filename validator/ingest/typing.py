@@ -9,8 +9,6 @@ tell the user what DfE will receive as written. Nothing is upper-cased.
 from __future__ import annotations
 
 import functools
-import itertools
-import operator
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -18,6 +16,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from validator.ingest.raw import BLANK, BLANK_TOKENS, NO_DATE, NUMBER, SPACES, TOKEN, TextFacts, layout_days, text_facts
 from validator.spec import ReturnSpec
 
 # The layout DfE accepts for dates, per return. Other layouts still get a typed value (so the
@@ -34,10 +33,6 @@ _SERIAL = re.compile(r"\d{5}(\.0+)?")
 # in the file, so records join to the right child even when two children share an LAchildID.
 KEY_COLUMNS = {"ChildSeq"}
 
-# Written by exports for "no data". Case-insensitive; a token that is a valid code of the column
-# (CIN Disability NONE) is never blanked.
-BLANK_TOKENS = {"NULL", "N/A", "NA", "#N/A", "-", ".", "NONE", "NAN", "NAT", "NIL"}
-_EXCEL_NUMBER = re.compile(r"(\d+)\.0+")  # 1234.0 -> 1234 (ids, codes, flags typed as numbers)
 _NUMBERISH_TYPES = {"id", "code", "flag", "integer", "urn"}
 
 
@@ -80,7 +75,7 @@ def _loose(fmt: str) -> re.Pattern:
 def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     """Dates in DfE's layout first, then common other layouts and Excel serials; NaT when none fits,
     or when the date is outside what datetime64[ns] holds (1677-2262: no date DfE could mean).
-    Meant for the few distinct texts `_dates_in_layout` leaves: each is matched in Python against
+    Meant for the few distinct texts not in DfE's layout (raw.layout_days reads those): each is matched in Python against
     each layout before pandas is asked to read it."""
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.dropna()
@@ -98,48 +93,20 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     return out
 
 
-# Where day, month and year sit in a date written in DfE's layout, and where its separators are.
-_LAYOUT_PARTS = {"ssda903": ((0, 2), (3, 5), (6, 10), "/", (2, 5)), "cin": ((8, 10), (5, 7), (0, 4), "-", (4, 7))}
-
-
-def _dates_in_layout(texts: np.ndarray, ret: str) -> tuple[np.ndarray, np.ndarray]:
-    """(dates, which) for the texts that are real dates written exactly in DfE's layout, read as
-    digits with numpy: pandas' strptime costs microseconds a value. The others are left to
-    `parse_dates`; so are years outside 1678-2261, which datetime64[ns] cannot hold."""
-    n = len(texts)
-    fits = (np.fromiter(map(len, texts), np.int64, n) == 10) & np.fromiter(map(str.isascii, texts), bool, n)
-    chars = np.frombuffer("".join(texts[fits]).encode("ascii"), dtype=np.uint8).reshape(-1, 10)
-    digits = chars.astype(np.int64) - ord("0")
-    (d0, d1), (m0, m1), (y0, y1), sep, seps = _LAYOUT_PARTS[ret]
-    ok = (chars[:, list(seps)] == ord(sep)).all(axis=1)
-    ok &= ((digits >= 0) & (digits <= 9)).sum(axis=1) == 8
-
-    def number(a: int, b: int) -> np.ndarray:  # the digits at positions a..b-1 as one number
-        return (digits[:, a:b] * 10 ** np.arange(b - a - 1, -1, -1)).sum(axis=1)
-
-    day, month, year = number(d0, d1), number(m0, m1), number(y0, y1)
-    ok &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1678) & (year <= 2261)
-    months = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
-    dates = months.astype("datetime64[D]") + (day - 1)
-    ok &= dates.astype("datetime64[M]") == months  # 31/02 would run into March
-    which = np.zeros(n, dtype=bool)
-    which[np.flatnonzero(fits)[ok]] = True
-    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
-    out[which] = dates[ok]
-    return out, which
-
-
-def _date_facts(cleaned: np.ndarray, ret: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _date_facts(cleaned: np.ndarray, ret: str, days: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For distinct cleaned texts (None for blank): the date, whether it was an Excel serial and
-    whether it is written in DfE's layout."""
+    whether it is written in DfE's layout. `days`: their TextFacts.days, when the reader has them."""
     present = np.flatnonzero(pd.notna(cleaned))
+    if days is None:
+        days = np.full(len(cleaned), NO_DATE, dtype=np.int32)
+        days[present] = np.frombuffer(layout_days(cleaned[present].tolist(), ret), dtype=np.int32)
     dates = np.full(len(cleaned), np.datetime64("NaT"), dtype="datetime64[ns]")
     serial = np.zeros(len(cleaned), dtype=bool)
     in_layout = np.zeros(len(cleaned), dtype=bool)
-    fast, done = _dates_in_layout(cleaned[present], ret)
-    dates[present[done]] = fast[done]
-    in_layout[present[done]] = True
-    rest = present[~done]
+    done = present[days[present] != NO_DATE]  # in DfE's layout: read by the reader (raw.layout_days)
+    dates[done] = days[done].astype("datetime64[D]")
+    in_layout[done] = True
+    rest = present[days[present] == NO_DATE]
     # a date in any layout, an Excel serial and DfE's layout all start with a digit (after spaces):
     # the rest ('ZZ/05/2010', MC_DOB's unknown day; words) are no date, without asking pandas
     rest = rest[[t.lstrip()[:1].isdigit() for t in cleaned[rest]]]
@@ -171,28 +138,20 @@ class _Distinct:
     Every per-text array has one slot more than there are distinct texts, for a missing cell (None,
     NaN), which `codes` points at."""
 
-    def __init__(self, spec: ReturnSpec, codes: np.ndarray, uniques: np.ndarray):
+    def __init__(self, spec: ReturnSpec, codes: np.ndarray, uniques: np.ndarray, facts: TextFacts | None = None):
         """codes: one row per text column, the code of each cell's text in `uniques`, or
-        len(uniques) for a missing cell."""
-        n = len(uniques)
+        len(uniques) for a missing cell. facts: of `uniques` (raw.text_facts, as lists or numpy
+        arrays), when the reader has them."""
         self.codes = codes
         written = list(map(str, uniques.tolist()))  # tolist: a numpy object array iterates slowly
+        if facts is None:
+            facts = text_facts(written, spec.ret)
         self.written = np.array(written + [None], dtype=object)  # each text as written (for examples)
-        text = list(map(str.strip, written))
-        self.text = np.array(text + [None], dtype=object)
-        length = np.append(np.fromiter(map(len, text), dtype=np.int64, count=n), 0)
-        self.blank = length == 0
-        # strip() only removes, so a text it changed is shorter
-        self.spaces = ~self.blank & (length != np.append(np.fromiter(map(len, written), dtype=np.int64, count=n), 0))
-        # Few texts can be a blank token (none is longer than 4 characters and upper() never
-        # shortens a text) or an Excel number (it holds a '.'): only those are looked at closely.
-        self.token = np.zeros(n + 1, dtype=bool)
-        for i in np.flatnonzero(~self.blank & (length <= 4)):
-            self.token[i] = text[i].upper() in BLANK_TOKENS
-        self.number = np.zeros(n + 1, dtype=bool)
-        dotted = np.fromiter(map(operator.contains, text, itertools.repeat(".")), dtype=bool, count=n)
-        for i in np.flatnonzero(dotted):
-            self.number[i] = _EXCEL_NUMBER.fullmatch(text[i]) is not None
+        self.text = np.append(np.asarray(facts.text, dtype=object), None)
+        flags = np.append(np.frombuffer(facts.flags, dtype=np.uint8), np.uint8(BLANK))
+        self.blank, self.spaces = (flags & BLANK) > 0, (flags & SPACES) > 0
+        self.token, self.number = (flags & TOKEN) > 0, (flags & NUMBER) > 0
+        self.days = np.append(np.frombuffer(facts.days, dtype=np.int32), np.int32(NO_DATE))
         self.spec = spec
         self._cleaned: dict[_Kind, np.ndarray] = {}
         self._strings: dict[_Kind, pd.api.extensions.ExtensionArray] = {}
@@ -248,7 +207,7 @@ class _Distinct:
         todo[codes] = True
         todo = np.flatnonzero(todo & ~done)
         if len(todo):
-            dates[todo], serial[todo], in_layout[todo] = _date_facts(cleaned[todo], self.spec.ret)
+            dates[todo], serial[todo], in_layout[todo] = _date_facts(cleaned[todo], self.spec.ret, self.days[todo])
             done[todo] = True
         return dates, serial, in_layout
 
@@ -303,12 +262,13 @@ def build_frame(spec: ReturnSpec, table: str, raw: pd.DataFrame) -> tuple[pd.Dat
 
 
 def coded_frame(spec: ReturnSpec, table: str, columns: list[str], index: pd.Index, numbers: dict[str, np.ndarray],
-                codes: np.ndarray, uniques: np.ndarray) -> tuple[pd.DataFrame, list[Normalisation], CleanedTexts]:
+                codes: np.ndarray, uniques: np.ndarray, facts: TextFacts | None = None,
+                ) -> tuple[pd.DataFrame, list[Normalisation], CleanedTexts]:
     """build_frame from text already factorized (the reader's codes, or `_factorize`): `codes` has a
-    row per text column, in the order of `columns`; `numbers` holds the generated key columns.
-    Also returns the cleaned text of each DfE column as codes (`CleanedTexts`)."""
+    row per text column, in the order of `columns`; `numbers` holds the generated key columns;
+    `facts`, those of `uniques` when the reader has them (raw.TextFacts). Also returns the cleaned text of each DfE column as codes (`CleanedTexts`)."""
     known = {c.name: c for c in spec.columns.get(table, [])}
-    distinct = _Distinct(spec, codes, uniques)
+    distinct = _Distinct(spec, codes, uniques, facts)
     cols: dict[str, object] = {}
     notes: list[Normalisation] = []
     cleaned = CleanedTexts(distinct)
