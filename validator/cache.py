@@ -1,5 +1,5 @@
 """Where returncheck keeps what it builds once and reuses on later runs (the compact postcode
-directory, bank holidays, compiled report templates): `$RETURNCHECK_CACHE`, else
+directory, bank holidays, compiled report templates, the parsed DfE spec): `$RETURNCHECK_CACHE`, else
 `$XDG_CACHE_HOME/returncheck`, else `~/.cache/returncheck`. Every cached file is named by the
 version of what it was built from, and a cache that cannot be written or read only costs time.
 """

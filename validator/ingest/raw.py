@@ -82,12 +82,15 @@ def layout_days(text: list[str], ret: str) -> array:
         t = text[i]
         day = known.get(t)
         if day is None:
-            day = known[t] = _day_in_layout(t, ret)
+            day = _day_in_layout(t, ret)
+            if day != NO_DATE:
+                known[t] = day
         days[i] = day
     return days
 
 
-# The day of each ten-character text met so far, per return: the same dates recur in every table.
+# The day of each date in the layout met so far, per return: the same dates recur in every table.
+# At most one entry per day of 1678-2261 (213,000), whatever a long-running process reads.
 _DAYS: dict[str, dict[str, int]] = {"ssda903": {}, "cin": {}}
 
 

@@ -132,8 +132,9 @@ _NOT_DFE = _Kind(False, False, frozenset())
 
 class _Distinct:
     """What ingest decides once per distinct text of a table: its text columns are factorized
-    together (a table holds few distinct texts; dates and codes repeat across its columns), and the
-    work runs as map() over the distinct texts, not as Python statements per value.
+    together (a table holds few distinct texts; dates and codes repeat across its columns), and what
+    each distinct text is (raw.TextFacts: blank, spaces, token, Excel number, date in DfE's layout)
+    is worked out once, by the reader where it ran alongside, never per value.
 
     Every per-text array has one slot more than there are distinct texts, for a missing cell (None,
     NaN), which `codes` points at."""
