@@ -169,10 +169,10 @@ def spec(ret: str) -> ReturnSpec:
         try:
             with open(path, "rb") as f:
                 parsed = pickle.load(f)
-            if isinstance(parsed, ReturnSpec) and parsed.ret == ret:
-                return parsed
         except Exception:  # noqa: BLE001 - none yet, or damaged: parse
-            pass
+            parsed = None
+        if isinstance(parsed, ReturnSpec) and parsed.ret == ret:
+            return parsed
     parsed = ReturnSpec(ret)
     if path is not None:
         try:

@@ -16,7 +16,17 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from validator.ingest.raw import BLANK, BLANK_TOKENS, NO_DATE, NUMBER, SPACES, TOKEN, TextFacts, layout_days, text_facts
+from validator.ingest.raw import (
+    BLANK,
+    BLANK_TOKENS,
+    NO_DATE,
+    NUMBER,
+    SPACES,
+    TOKEN,
+    TextFacts,
+    layout_days,
+    text_facts,
+)
 from validator.spec import ReturnSpec
 
 # The layout DfE accepts for dates, per return. Other layouts still get a typed value (so the
