@@ -154,10 +154,11 @@ class _Distinct:
         len(uniques) for a missing cell. facts: of `uniques` (raw.text_facts, as lists or numpy
         arrays), when the reader has them."""
         self.codes = codes
-        written = list(map(str, uniques.tolist()))  # tolist: a numpy object array iterates slowly
         if facts is None:
+            written = list(map(str, uniques.tolist()))  # tolist: a numpy object array iterates slowly
             facts = text_facts(written, spec.ret)
-        self.written = np.array(written + [None], dtype=object)  # each text as written (for examples)
+            uniques = np.array(written, dtype=object)
+        self.written = np.append(uniques, None)  # each text as written (for examples); the reader's are str
         self.text = np.append(np.asarray(facts.text, dtype=object), None)
         flags = np.append(np.frombuffer(facts.flags, dtype=np.uint8), np.uint8(BLANK))
         self.blank, self.spaces = (flags & BLANK) > 0, (flags & SPACES) > 0
