@@ -1,10 +1,12 @@
 """Writing the outputs a run asked for (JSON, CSV, JUnit, Excel, HTML), here or in a second process.
 
 `write_outputs` writes them in this process. `WrittenAlongside` has a forked copy of this process
-write them: the copy is made once the return is loaded, works out DfE's preview and imports the
+write them: the copy is made once the return is loaded (and what the preview shares with the rules
+is derived: validator.derive.preview.derive_shared), works out DfE's preview and imports the
 report writers while this process runs the rules, then writes every output from the findings
-this process sends it; the HTML report's child records, its biggest part when there are many
-findings, are made here meanwhile and sent after the findings. The outputs are the same either
+this process sends it; what the HTML report shows of the findings (html_rows.findings_parts: the
+by-rule and by-child sections and the child records, its biggest part when there are many findings)
+is made here meanwhile and sent after the findings. The outputs are the same either
 way; if the copy fails, they are written here (`write` returns None).
 """
 
@@ -18,10 +20,10 @@ from validator import forked
 from validator.errors import ISSUES_URL
 
 
-def write_outputs(targets, result, findings, elapsed, masker, records=None) -> list[str]:
+def write_outputs(targets, result, findings, elapsed, masker, parts=None) -> list[str]:
     """Write every output `targets` names (attributes json, csv, junit, xlsx, html: a path or None),
     with the preview options set (reports.preview.configure). One that fails does not stop the
-    others; returns what failed, for one-line messages. `records`: see html.render."""
+    others; returns what failed, for one-line messages. `parts`: see html.render."""
     from reports import html, json_out
 
     def exports():  # CSV, JUnit and XLSX only when asked for (the JUnit writer's XML escaping imports urllib)
@@ -36,7 +38,7 @@ def write_outputs(targets, result, findings, elapsed, masker, records=None) -> l
         (getattr(targets, "csv", None), lambda p: exports().write_csv(findings, p)),
         (getattr(targets, "junit", None), lambda p: exports().write_junit(result, findings, p)),
         (getattr(targets, "xlsx", None), lambda p: exports().write_xlsx(result, findings, p)),
-        (targets.html, lambda p: html.write_html(result, plain, p, elapsed, masker, records)),
+        (targets.html, lambda p: html.write_html(result, plain, p, elapsed, masker, parts)),
     ]
     failed = []
     for path, write in writers:
@@ -59,7 +61,10 @@ class WrittenAlongside:
     """The outputs of Return `r`, written by a forked copy of this process (see the module doc)."""
 
     def __init__(self, r, targets, masker):
+        from validator.derive.preview import derive_shared
+
         self._targets, self._masker = targets, masker
+        derive_shared(r)  # before the fork, so that the copy does not derive it a second time
         request_read, self._request = os.pipe()
         self._job = forked.Forked(lambda: _write_there(r, targets, masker, request_read, self._request))
         os.close(request_read)
@@ -67,8 +72,8 @@ class WrittenAlongside:
     def write(self, result, findings, elapsed) -> list[str] | None:
         """Send the run's findings and wait for the copy to write: what failed (as write_outputs),
         or None when the copy could not write (then write here). While the copy writes the other
-        outputs and the rest of the HTML report, this process makes the report's child records
-        (html.child_records, the report's biggest part when there are many findings) and sends them."""
+        outputs, this process makes what the HTML report shows of the findings (html_rows.findings_parts)
+        and sends it."""
         later = {k: result.ret.reference[k] for k in _LATER_REFERENCE if k in result.ret.reference}
         try:
             with os.fdopen(self._request, "wb") as f:
@@ -76,14 +81,14 @@ class WrittenAlongside:
                 pickle.dump((replace(result, ret=None), findings, later, elapsed), f, protocol=pickle.HIGHEST_PROTOCOL)
                 f.flush()
                 if self._targets.html:
-                    from reports.html_rows import child_records
+                    from reports.html_rows import findings_parts
 
                     try:
-                        records = child_records(result, findings, self._masker)
+                        parts = findings_parts(result, findings, self._masker)
                     except Exception:  # noqa: BLE001 - a bug: write everything here, reported as any output's
                         self._job.cancel()
                         return None
-                    pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(parts, f, protocol=pickle.HIGHEST_PROTOCOL)
             return self._job.result()
         except (OSError, pickle.PicklingError, forked.Failed):
             self._job.cancel()
@@ -97,14 +102,16 @@ class WrittenAlongside:
 
 
 def _write_there(r, targets, masker, request_read: int, request_write: int) -> list[str]:
-    """In the copy: the preview and the writers' imports first (while the rules run there), then
-    the outputs from the findings sent."""
+    """In the copy: the preview, the writers' imports and what the HTML report needs of neither the
+    findings (html.prepare) first, while the rules run there; then the outputs from the findings sent."""
     os.close(request_write)
     from reports import html, json_out  # noqa: F401 - imported now, used by write_outputs
     from reports.preview import preview_of
 
     preview_of(r)
+    if targets.html:
+        html.prepare(r, masker)
     with os.fdopen(request_read, "rb") as f:
         result, findings, later, elapsed = pickle.load(f)
         r.reference.update(later)
-        return write_outputs(targets, replace(result, ret=r), findings, elapsed, masker, records=lambda: pickle.load(f))
+        return write_outputs(targets, replace(result, ret=r), findings, elapsed, masker, parts=lambda: pickle.load(f))

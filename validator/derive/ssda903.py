@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import array, derived, take
+from validator.derive import array, derived, take, text
 
 
 def run_starts(*keys: np.ndarray) -> np.ndarray:
@@ -87,14 +87,27 @@ class Children:
 
 @derived
 def children(r) -> Children:
-    """The `Children` numbering of the return's CHILD values (one factorisation for every table)."""
+    """The `Children` numbering of the return's CHILD values: numbered in order of first appearance
+    (tables in the Return's order, rows in table order), as one factorisation of every table's
+    CHILD column would. Built from each table's distinct CHILD texts (`text`, which ingest has as
+    codes): a few thousand values to number per table instead of every row's string."""
     keys = [k for k, t in r.tables.items() if "CHILD" in t.frame.columns]
     if not keys:
         return Children({}, pd.Index([], dtype="string"))
-    texts = [r.tables[k].frame["CHILD"].to_numpy(dtype=object, na_value=None) for k in keys]
-    codes, uniques = pd.factorize(np.concatenate(texts))  # None (blank) -> -1
-    ends = np.cumsum([len(r.tables[k].frame) for k in keys])
-    return Children(dict(zip(keys, np.split(codes, ends[:-1]))), pd.Index(uniques))
+    columns = [text(r, k, "CHILD") for k in keys]
+    firsts = []  # each table's distinct CHILD texts in order of first appearance
+    for t in columns:
+        used, first_row = np.unique(t.codes, return_index=True)  # sorted codes; -1 (blank) first
+        firsts.append(used[first_row.argsort()])
+    numbers, ids = pd.factorize(np.concatenate([t.values[f[f >= 0]] for t, f in zip(columns, firsts)]))
+    out, start = {}, 0
+    for k, t, f in zip(keys, columns, firsts):
+        f = f[f >= 0]
+        number_of_value = np.full(len(t.values) + 1, -1, dtype=numbers.dtype)  # last slot: blank (-1)
+        number_of_value[f] = numbers[start:start + len(f)]
+        out[k] = number_of_value[t.codes]
+        start += len(f)
+    return Children(out, pd.Index(ids))
 
 
 def same_child(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

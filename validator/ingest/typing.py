@@ -321,7 +321,9 @@ class CleanedTexts:
         used[slots] = True
         present = np.flatnonzero(used & self._given[kind])
         values = cleaned[present]
-        if len(set(values)) == len(values):
+        # distinct texts as written clean to distinct values unless cleaning changed one of them
+        changed = self.distinct.spaces[present].any() or (kind.numberish and self.distinct.number[present].any())
+        if not changed or len(set(values.tolist())) == len(values):
             value_codes = np.arange(len(values))
         else:  # distinct texts that clean to the same value ('1' and '1.0'): one value each
             value_codes, values = pd.factorize(values)
