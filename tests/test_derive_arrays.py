@@ -182,6 +182,32 @@ def test_children_are_numbered_alike_in_every_table():
     assert c.first_rows("Episodes", blank_matches=True)[h].tolist() == [-1, 0, 2]
 
 
+def test_children_are_numbered_as_one_factorisation_of_every_tables_child_column(tmp_path):
+    """children() numbers each table's distinct CHILD texts; the numbers are those one factorisation
+    of every table's CHILD column in turn would give (first appearance), whatever order ingest first
+    met the texts in (here '7' is the URN of Episodes row 1, a column read before CHILD, and the CHILD of row 3)
+    and however they were cleaned (' 8', '8.0' and '8' are one child; NULL is blank)."""
+    from validator.ingest import load_return
+
+    for year, header, episodes in (("current", ["7,,,,9,,", "9,,,,,,", " 8,,,,,,", "NULL,,,,,,", "8.0,,,,,,"],
+                                    ["7,10,,,,,,,,,,,", ",8,,,,,,,,,,,", ",7,,,,,,,,,,,"]),
+                                   ("previous", ["11,,,,,,", "9,,,,,,"], [])):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "header.csv").write_text("\n".join(["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB", *header]) + "\n")
+        if episodes:
+            (tmp_path / year / "episodes.csv").write_text("\n".join(
+                ["URN,CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST",
+                 *episodes]) + "\n")
+    r = load_return([str(tmp_path / "current")], previous=[str(tmp_path / "previous")], kind="ssda903", year="2024/25")
+    keys = [k for k in r.tables if "CHILD" in r.tables[k].frame.columns]
+    numbers, ids = pd.factorize(np.concatenate([r.tables[k].frame["CHILD"].to_numpy(dtype=object, na_value=None)
+                                                for k in keys]))
+    c = children(r)
+    assert np.concatenate([c.of(k) for k in keys]).tolist() == numbers.tolist()
+    assert c.ids.tolist() == ids.tolist() == ["10", "8", "7", "9", "11"]  # Episodes is read first
+    assert c.of("Header").tolist() == [2, 3, 1, -1, 1]
+
+
 def test_episodes_order_and_neighbours():
     r = make_903({"Episodes": [{"CHILD": "1", "DECOM": "01/06/2024"}, {"CHILD": "2", "DECOM": "01/05/2024"},
                                {"CHILD": "1", "DECOM": "bad"}, {"CHILD": "1", "DECOM": "01/05/2024"},

@@ -246,3 +246,24 @@ def test_html_and_xlsx_have_the_preview(tmp_path):
     assert {"Preview measures", "Preview tables", "Preview children", "Preview method"} <= set(wb.sheetnames)
     rows = list(wb["Preview measures"].iter_rows(values_only=True))
     assert rows[1][:5] == ("cla_at_31_march", "Children looked after at 31 March", "Looked after at 31 March", "children", 7)
+
+
+def test_derive_shared_leaves_what_the_preview_and_the_rules_share_derived(monkeypatch):
+    """What a copy forked for the preview inherits (reports.outputs): the children's numbering and the
+    placements. A failure does not stop the run here: it is left to the rule or figure that needs the
+    value (which derives it again and reports it as its own)."""
+    import validator.derive.ssda903_placement as placements
+    from validator.derive.preview import derive_shared
+
+    r = make_903({"Episodes": [{"CHILD": "1", "HOME_POST": "TW9 1DN", "PL_POST": "TW9 1DN"}]})
+    derive_shared(r)
+    assert {"validator.derive.ssda903.children", "validator.derive.ssda903_placement.placement"} <= set(r._derived)
+
+    def broken(r):
+        raise KeyError("no postcodes")
+
+    monkeypatch.setattr(placements, "placement", broken)
+    r = make_903({"Episodes": [{"CHILD": "1"}]})
+    derive_shared(r)  # does not raise
+    assert set(r._derived) & {"validator.derive.ssda903.children", "validator.derive.ssda903_placement.placement"} == {
+        "validator.derive.ssda903.children"}
