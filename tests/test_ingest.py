@@ -304,3 +304,24 @@ def test_cycle_collection_is_paused_while_reading_only(tmp_path):
     with pytest.raises(UserError):
         load_return([str(write(tmp_path / "x.xml", "<Message><Children>"))])
     assert gc.isenabled()
+
+
+def test_last_years_tables_are_typed_when_first_read_and_alike(tmp_path):
+    """Last year's tables are typed on first use (the rules of a year read only some of them): the
+    frame and the normalisations arrive together, and are what this year's typing makes of the
+    same file."""
+    from validator.model import TypedLater
+
+    messy = HEADER + " 1.0 ,M ,2015-01-01,NULL,UN1,,\n2,F,01/01/2015,WBRI,UN1,-,\n"
+    write((tmp_path / "now").mkdir() or tmp_path / "now" / "h.csv", messy)
+    write((tmp_path / "then").mkdir() or tmp_path / "then" / "h.csv", messy)
+    r = load_return([str(tmp_path / "now")], previous=[str(tmp_path / "then")], kind="ssda903", year="2024/25")
+    now, then = r.tables["Header"], r.tables["Header_last"]
+    assert not isinstance(now.__dict__["_frame"], TypedLater)
+    assert isinstance(then.__dict__["_frame"], TypedLater)
+    assert then.rows == 2 and then.has_column("CHILD") and not then.has_column("DOB_date")
+    assert isinstance(then.__dict__["_frame"], TypedLater)  # neither typed the table
+    notes = [n.as_dict() for n in then.normalised]
+    assert not isinstance(then.__dict__["_frame"], TypedLater)
+    assert notes == [n.as_dict() for n in now.normalised] and len(notes) == 6
+    assert then.frame.equals(now.frame)

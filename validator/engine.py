@@ -147,7 +147,7 @@ def default_workers(r: Return) -> int:
     and the return is big enough to be worth it; otherwise one."""
     if not forked.available():
         return 1
-    rows = sum(len(t.frame) for t in r.tables.values())
+    rows = sum(t.rows for t in r.tables.values())
     return 2 if rows >= PARALLEL_MIN_ROWS else 1
 
 

@@ -45,7 +45,7 @@ class InputFile:
 class Table:
     name: str  # DfE table name, e.g. Episodes
     year: str  # current | previous
-    frame: pd.DataFrame  # text + typed columns (see module doc)
+    frame: pd.DataFrame  # text + typed columns (see module doc); may be given as TypedLater
     raw: pd.DataFrame  # text exactly as written, same index and columns (may be given as WrittenCells)
     source_file: str
     source_line: np.ndarray  # 1-based line of each row
@@ -56,6 +56,15 @@ class Table:
     @property
     def key(self) -> str:
         return self.name + (LAST if self.year == PREVIOUS else "")
+
+    @property
+    def rows(self) -> int:
+        """How many rows the table has, without typing it."""
+        return len(self.source_line)
+
+    def has_column(self, column: str) -> bool:
+        """Whether the input has this column (as written), without typing the table."""
+        return column in self.written_columns
 
     @property
     def written_columns(self) -> list[str]:
@@ -84,6 +93,40 @@ class WrittenCells:
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame({c: self.column(c) for c in self.columns}, index=self._index, copy=False)
+
+
+class TypedLater:
+    """A table's frame and normalisations (`build()` returns both), made when first asked for. Last
+    year's tables are given so (ingest.load): a large LA's rules read only some of them, and the
+    others are typed by the copy of the process that writes the reports (reports.outputs), or never."""
+
+    def __init__(self, build):
+        self.build = build
+
+
+def _frame(self: Table) -> pd.DataFrame:
+    frame = self.__dict__["_frame"]
+    if isinstance(frame, TypedLater):
+        frame, self.__dict__["_normalised"] = frame.build()
+        self.__dict__["_frame"] = frame
+    return frame
+
+
+def _set_frame(self: Table, value) -> None:
+    self.__dict__["_frame"] = value
+
+
+def _normalised(self: Table) -> list:
+    self.frame  # noqa: B018 - a frame made later brings its normalisations
+    return self.__dict__["_normalised"]
+
+
+def _set_normalised(self: Table, value) -> None:
+    self.__dict__["_normalised"] = value
+
+
+Table.frame = property(_frame, _set_frame)  # after @dataclass, as Table.raw below
+Table.normalised = property(_normalised, _set_normalised)
 
 
 def _raw(self: Table) -> pd.DataFrame:

@@ -91,7 +91,7 @@ def children(r) -> Children:
     (tables in the Return's order, rows in table order), as one factorisation of every table's
     CHILD column would. Built from each table's distinct CHILD texts (`text`, which ingest has as
     codes): a few thousand values to number per table instead of every row's string."""
-    keys = [k for k, t in r.tables.items() if "CHILD" in t.frame.columns]
+    keys = [k for k, t in r.tables.items() if t.has_column("CHILD")]
     if not keys:
         return Children({}, pd.Index([], dtype="string"))
     columns = [text(r, k, "CHILD") for k in keys]

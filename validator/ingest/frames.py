@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from validator.ingest.raw import RawTable, TextFacts, text_facts
-from validator.ingest.typing import coded_frame, key_columns
-from validator.model import Table, WrittenCells
+from validator.ingest.typing import cleaned_texts, frame_of, key_columns
+from validator.model import Table, TypedLater, WrittenCells
 from validator.spec import ReturnSpec
 
 
@@ -23,7 +23,9 @@ def _as_arrays(arrays: dict, part: RawTable, ret: str) -> tuple[np.ndarray, Text
     return arrays[id(texts)][1:]
 
 
-def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict) -> Table:
+def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict, later: bool = False) -> Table:
+    """The Table of a RawTable. `later`: its frame and normalisations are made when first asked for
+    (model.TypedLater); what the text of each cell is (`cleaned`) is worked out now either way."""
     keys = key_columns(spec, raw.name, raw.columns)
     text_columns = [c for c in raw.columns if c not in keys]
     parts = [raw, *raw.more]  # each part's codes point into its own texts: offset them into one list
@@ -46,7 +48,9 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict) -> Table:
         facts = TextFacts(facts.text[used], facts.flags[used], facts.days[used])
     numbers = {c: _joined([p.numbers[c] for p in parts], np.int64) for c in keys}
     index = pd.RangeIndex(codes.shape[1])
-    frame, normalised, cleaned = coded_frame(spec, raw.name, raw.columns, index, numbers, codes, texts, facts)
+    cleaned = cleaned_texts(spec, raw.name, raw.columns, numbers, codes, texts, facts)
+    typed = TypedLater(lambda: frame_of(cleaned, index, numbers))
+    frame, normalised = (typed, []) if later else typed.build()
 
     position = {c: i for i, c in enumerate(text_columns)}
 

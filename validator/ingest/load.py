@@ -44,6 +44,8 @@ def _year_from_cin(results: list[ReadResult]) -> CollectionYear | None:
 
 
 def _tables(results: list[ReadResult], kind: str, year: str) -> dict:
+    """The Tables of the files read. Last year's are typed when first read (frames.to_table `later`):
+    the rules of a year read only some of them."""
     s = spec(kind)
     seen: dict[str, RawTable] = {}
     out = {}
@@ -55,7 +57,7 @@ def _tables(results: list[ReadResult], kind: str, year: str) -> dict:
                 raise UserError(f"Two inputs hold the {raw.name} table: {other.file} and {raw.file}. "
                                 "Give one file per table.")
             seen[raw.name] = raw
-            table = to_table(s, raw, year, arrays)
+            table = to_table(s, raw, year, arrays, later=year == PREVIOUS)
             out[table.key] = table
     return out
 

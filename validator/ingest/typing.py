@@ -278,27 +278,46 @@ def coded_frame(spec: ReturnSpec, table: str, columns: list[str], index: pd.Inde
                 ) -> tuple[pd.DataFrame, list[Normalisation], CleanedTexts]:
     """build_frame from text already factorized (the reader's codes, or `_factorize`): `codes` has a
     row per text column, in the order of `columns`; `numbers` holds the generated key columns;
-    `facts`, those of `uniques` when the reader has them (raw.TextFacts). Also returns the cleaned text of each DfE column as codes (`CleanedTexts`)."""
+    `facts`, those of `uniques` when the reader has them (raw.TextFacts). Also returns the cleaned
+    text of each DfE column as codes (`CleanedTexts`). In two steps, which ingest.frames may take
+    apart: `cleaned_texts`, then `frame_of` (the most of the work)."""
+    cleaned = cleaned_texts(spec, table, columns, numbers, codes, uniques, facts)
+    return (*frame_of(cleaned, index, numbers), cleaned)
+
+
+def cleaned_texts(spec: ReturnSpec, table: str, columns: list[str], numbers: dict[str, np.ndarray],
+                  codes: np.ndarray, uniques: np.ndarray, facts: TextFacts | None = None) -> CleanedTexts:
+    """What each distinct text of the table is, and how each DfE column cleans it (see coded_frame)."""
     known = {c.name: c for c in spec.columns.get(table, [])}
-    distinct = _Distinct(spec, codes, uniques, facts)
+    cleaned = CleanedTexts(_Distinct(spec, codes, uniques, facts), table, columns)
+    text_columns = [name for name in columns if name not in numbers]
+    for i, name in enumerate(text_columns):
+        if name in known:
+            cleaned.columns[name] = (i, _kind_of(cleaned.distinct, known[name]))
+    return cleaned
+
+
+def frame_of(cleaned: CleanedTexts, index: pd.Index, numbers: dict[str, np.ndarray],
+             ) -> tuple[pd.DataFrame, list[Normalisation]]:
+    """The rules' frame of the table `cleaned` holds, and what was read differently (see coded_frame)."""
+    distinct, table, columns = cleaned.distinct, cleaned.table, cleaned.all_columns
+    known = {c.name: c for c in distinct.spec.columns.get(table, [])}
     cols: dict[str, object] = {}
     notes: list[Normalisation] = []
-    cleaned = CleanedTexts(distinct)
     i = 0
     for name in columns:
         if name in numbers:
             cols[name] = numbers[name]
             continue
-        if name in known:
-            kind = _kind_of(distinct, known[name])
+        if name in cleaned.columns:
+            kind = cleaned.columns[name][1]
             cols.update(_normalise_column(distinct, table, known[name], kind, distinct.codes[i], notes))
-            cleaned.columns[name] = (i, kind)
         else:  # not DfE's (a kept derived column): trimmed, nothing else
             cols[name] = distinct.strings(_NOT_DFE, distinct.codes[i])
         i += 1
     order = {k: i for i, k in enumerate(_DFE_SAYS)}
     notes.sort(key=lambda x: (columns.index(x.column), order[x.kind]))
-    return pd.DataFrame(cols, index=index, copy=False), notes, cleaned
+    return pd.DataFrame(cols, index=index, copy=False), notes
 
 
 class CleanedTexts:
@@ -306,9 +325,9 @@ class CleanedTexts:
     table's distinct texts. `codes_and_values(column)` gives what derive.Text holds (codes, -1 for
     blank, into the column's distinct cleaned values) without factorizing the column again."""
 
-    def __init__(self, distinct: _Distinct):
-        self.distinct = distinct
-        self.columns: dict[str, tuple[int, _Kind]] = {}
+    def __init__(self, distinct: _Distinct, table: str, all_columns: list[str]):
+        self.distinct, self.table, self.all_columns = distinct, table, all_columns
+        self.columns: dict[str, tuple[int, _Kind]] = {}  # DfE column -> (row of distinct.codes, how it cleans)
         self._given: dict[_Kind, np.ndarray] = {}  # which distinct cleaned texts are not blank, per kind
 
     def codes_and_values(self, column: str) -> tuple[np.ndarray, np.ndarray]:
