@@ -232,6 +232,7 @@ def _kind_of(distinct: _Distinct, col) -> _Kind:
 def _normalise_column(distinct: _Distinct, table: str, col, kind: _Kind, codes: np.ndarray, notes: list) -> dict:
     """One DfE column: cleaned text, the typed value beside it, and a note per kind of change."""
     changes = distinct.changes(kind)
+    per_value = np.bincount(codes, minlength=len(distinct.text))
     out: dict[str, object] = {col.name: distinct.strings(kind, codes)}
     if col.type == "date":
         dates, serial, in_layout = distinct.dates(kind, codes)
@@ -239,10 +240,12 @@ def _normalise_column(distinct: _Distinct, table: str, col, kind: _Kind, codes: 
         changes["excel-serial-date"] = parsed & serial
         changes["date-layout"] = parsed & ~in_layout & ~serial
         out[col.name + "_date"] = dates.take(codes)
-    elif col.type == "integer":
-        nums = pd.to_numeric(pd.Series(distinct.cleaned(kind), dtype="string"), errors="coerce")
-        out[col.name + "_num"] = nums.astype("float64").to_numpy().take(codes)
-    per_value = np.bincount(codes, minlength=len(distinct.text))
+    elif col.type == "integer":  # read the column's own distinct texts only (pandas reads each slowly)
+        used = np.flatnonzero(per_value)
+        nums = np.full(len(distinct.text), np.nan)
+        nums[used] = pd.to_numeric(pd.Series(distinct.cleaned(kind)[used], dtype="string"),
+                                   errors="coerce").astype("float64").to_numpy()
+        out[col.name + "_num"] = nums.take(codes)
     layout = "dd/mm/yyyy" if distinct.spec.ret == "ssda903" else "yyyy-mm-dd"
     for change, flags in changes.items():
         count = int(per_value[flags].sum())
