@@ -121,17 +121,14 @@ def _numbers(r) -> tuple[dict[str, np.ndarray], np.ndarray]:
     (both years): the numbers of each table's rows (-1 where blank) and the id of each number. SSDA903
     shares the rules' numbering (validator.derive.ssda903.children)."""
     col = ID_COLUMN[r.kind]
-    frames = {k: t.frame for k, t in r.tables.items() if col in t.frame.columns}  # read only: no copies
-    keys = list(frames)
-    ids = np.concatenate([f[col].to_numpy(dtype=object) for f in frames.values()] or [np.zeros(0, dtype=object)])
+    keys = [k for k, t in r.tables.items() if t.has_column(col)]
     if r.kind == "ssda903":
         c = numbered_children(r)
-        flat = np.concatenate([c.of(k) for k in keys] or [np.zeros(0, dtype=np.intp)])
-        id_of = np.empty(c.count, dtype=object)
-        id_of[flat[flat >= 0]] = ids[flat >= 0]  # every row of a number has the same id
-    else:
-        flat, id_of = pd.factorize(ids)
-    ends = np.cumsum([len(f) for f in frames.values()])
+        return {k: c.of(k) for k in keys}, c.ids.to_numpy(dtype=object)
+    frames = [r.tables[k].frame for k in keys]  # read only: no copies
+    ids = np.concatenate([f[col].to_numpy(dtype=object) for f in frames] or [np.zeros(0, dtype=object)])
+    flat, id_of = pd.factorize(ids)
+    ends = np.cumsum([len(f) for f in frames])
     return dict(zip(keys, np.split(flat, ends[:-1]))), np.asarray(id_of, dtype=object)
 
 
