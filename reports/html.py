@@ -111,13 +111,13 @@ def num(v) -> str:
 
 
 def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = None, masker=None,
-           parts=None) -> str:
-    """The report page. `parts()`, when given, returns `findings_parts(result, findings, masker)`
+           records=None) -> str:
+    """The report page. `records()`, when given, returns `child_records(result, findings, masker)`
     (made elsewhere meanwhile); it is called once the rest of the page is ready."""
     r = result.ret
     preview, links = _shown_preview(r, masker)
     template = report_template()
-    p = parts() if parts else findings_parts(result, findings, masker)
+    p = findings_parts(result, findings, masker, records)
     s, view_ids = p["s"], p["view_ids"]
     by_rule = [g | {"rows": Markup(g["rows"])} for g in p["by_rule"]]
     return template.render(
@@ -172,5 +172,5 @@ def _preview_groups(preview) -> list[tuple[str, list]]:
 
 
 def write_html(result: RunResult, findings: pd.DataFrame, path: str, elapsed: float | None = None, masker=None,
-               parts=None) -> None:
-    Path(path).write_text(render(result, findings, elapsed, masker, parts), encoding="utf-8")
+               records=None) -> None:
+    Path(path).write_text(render(result, findings, elapsed, masker, records), encoding="utf-8")

@@ -121,19 +121,19 @@ def _names_child(f: pd.DataFrame) -> np.ndarray:
     return (f["child"].notna() & f["child"].astype(str).str.strip().ne("")).to_numpy()
 
 
-def findings_parts(result: RunResult, findings: pd.DataFrame, masker=None) -> dict:
+def findings_parts(result: RunResult, findings: pd.DataFrame, masker=None, records=None) -> dict:
     """What the report page shows of the findings, as its template takes them: the summary, the
     by-rule, by-child and by-table sections, the return-level findings and the child records (the
-    HTML in them as plain str: `html.render` marks it safe). Needs the run and its findings, not
-    Jinja: the process that ran the rules makes them while a copy writes the other outputs
-    (reports.outputs)."""
+    HTML in them as plain str: `html.render` marks it safe). `records()`, when given, returns
+    `child_records(result, findings, masker)`, made by another process meanwhile (reports.outputs):
+    it is called once the rest is made."""
     shown = masker.findings(findings) if masker else findings
     by_child, n_by_child = _by_child(shown, _names_child(findings))
-    view_ids, records, n_children = child_records(result, findings, masker)
-    return {"s": summary(findings), "by_rule": _by_rule(result, shown, result.ret.year.label),
-            "by_child": by_child, "n_by_child": n_by_child, "by_table": _by_table(shown),
-            "return_level": _return_level_rows(shown[shown["table"].isna()]),
-            "view_ids": view_ids, "records": records, "n_children": n_children}
+    parts = {"s": summary(findings), "by_rule": _by_rule(result, shown, result.ret.year.label),
+             "by_child": by_child, "n_by_child": n_by_child, "by_table": _by_table(shown),
+             "return_level": _return_level_rows(shown[shown["table"].isna()])}
+    view_ids, html, n_children = records() if records else child_records(result, findings, masker)
+    return parts | {"view_ids": view_ids, "records": html, "n_children": n_children}
 
 
 def _by_rule(result: RunResult, shown: pd.DataFrame, year: str) -> list[dict]:

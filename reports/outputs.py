@@ -4,10 +4,9 @@
 write them: the copy is made once the return is loaded (and what the preview shares with the rules
 is derived: validator.derive.preview.derive_shared), works out DfE's preview and imports the
 report writers while this process runs the rules, then writes every output from the findings
-this process sends it; what the HTML report shows of the findings (html_rows.findings_parts: the
-by-rule and by-child sections and the child records, its biggest part when there are many findings)
-is made here meanwhile and sent after the findings. The outputs are the same either
-way; if the copy fails, they are written here (`write` returns None).
+this process sends it; the HTML report's child records (html_rows.child_records), its biggest
+part when there are many findings, are made here meanwhile and sent after the findings. The
+outputs are the same either way; if the copy fails, they are written here (`write` returns None).
 """
 
 from __future__ import annotations
@@ -20,10 +19,10 @@ from validator import forked
 from validator.errors import ISSUES_URL
 
 
-def write_outputs(targets, result, findings, elapsed, masker, parts=None) -> list[str]:
+def write_outputs(targets, result, findings, elapsed, masker, records=None) -> list[str]:
     """Write every output `targets` names (attributes json, csv, junit, xlsx, html: a path or None),
     with the preview options set (reports.preview.configure). One that fails does not stop the
-    others; returns what failed, for one-line messages. `parts`: see html.render."""
+    others; returns what failed, for one-line messages. `records`: see html.render."""
     from reports import html, json_out
 
     def exports():  # CSV, JUnit and XLSX only when asked for (the JUnit writer's XML escaping imports urllib)
@@ -38,7 +37,7 @@ def write_outputs(targets, result, findings, elapsed, masker, parts=None) -> lis
         (getattr(targets, "csv", None), lambda p: exports().write_csv(findings, p)),
         (getattr(targets, "junit", None), lambda p: exports().write_junit(result, findings, p)),
         (getattr(targets, "xlsx", None), lambda p: exports().write_xlsx(result, findings, p)),
-        (targets.html, lambda p: html.write_html(result, plain, p, elapsed, masker, parts)),
+        (targets.html, lambda p: html.write_html(result, plain, p, elapsed, masker, records)),
     ]
     failed = []
     for path, write in writers:
@@ -72,8 +71,8 @@ class WrittenAlongside:
     def write(self, result, findings, elapsed) -> list[str] | None:
         """Send the run's findings and wait for the copy to write: what failed (as write_outputs),
         or None when the copy could not write (then write here). While the copy writes the other
-        outputs, this process makes what the HTML report shows of the findings (html_rows.findings_parts)
-        and sends it."""
+        outputs and the rest of the HTML report, this process makes the report's child records
+        (html_rows.child_records, the report's biggest part when there are many findings) and sends them."""
         later = {k: result.ret.reference[k] for k in _LATER_REFERENCE if k in result.ret.reference}
         try:
             with os.fdopen(self._request, "wb") as f:
@@ -81,14 +80,14 @@ class WrittenAlongside:
                 pickle.dump((replace(result, ret=None), findings, later, elapsed), f, protocol=pickle.HIGHEST_PROTOCOL)
                 f.flush()
                 if self._targets.html:
-                    from reports.html_rows import findings_parts
+                    from reports.html_rows import child_records
 
                     try:
-                        parts = findings_parts(result, findings, self._masker)
+                        records = child_records(result, findings, self._masker)
                     except Exception:  # noqa: BLE001 - a bug: write everything here, reported as any output's
                         self._job.cancel()
                         return None
-                    pickle.dump(parts, f, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(records, f, protocol=pickle.HIGHEST_PROTOCOL)
             return self._job.result()
         except (OSError, pickle.PicklingError, forked.Failed):
             self._job.cancel()
@@ -116,4 +115,4 @@ def _write_there(r, targets, masker, request_read: int, request_write: int) -> l
     with os.fdopen(request_read, "rb") as f:
         result, findings, later, elapsed = pickle.load(f)
         r.reference.update(later)
-        return write_outputs(targets, replace(result, ret=r), findings, elapsed, masker, parts=lambda: pickle.load(f))
+        return write_outputs(targets, replace(result, ret=r), findings, elapsed, masker, records=lambda: pickle.load(f))
