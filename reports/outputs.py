@@ -108,8 +108,8 @@ def _write_there(r, targets, masker, request_read: int, request_write: int) -> l
     from reports.preview import preview_of
 
     preview_of(r)
-    for t in r.tables.values():  # every output lists what was read differently; last year's tables
-        t.normalised  # noqa: B018 - are typed when first read (ingest.load), so here if the rules did not
+    for t in r.tables.values():  # every output lists what was read differently: of last year's tables
+        t.normalised  # noqa: B018 - the rules did not read, worked out here (model.TypedLater)
     if targets.html:
         html.prepare(r, masker)
     with os.fdopen(request_read, "rb") as f:

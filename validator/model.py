@@ -50,7 +50,7 @@ class Table:
     source_file: str
     source_line: np.ndarray  # 1-based line of each row
     source_path: np.ndarray | None = None  # XML element path of each row, else None
-    normalised: list = field(default_factory=list)  # ingest.typing.Normalisation: what was read differently
+    normalised: list = field(default_factory=list)  # ingest.typing.Normalisation: what was read differently (None: later)
     cleaned: Any = None  # ingest.typing.CleanedTexts: the DfE columns' text as codes (derive.text reads it)
 
     @property
@@ -96,12 +96,13 @@ class WrittenCells:
 
 
 class TypedLater:
-    """A table's frame and normalisations (`build()` returns both), made when first asked for. Last
-    year's tables are given so (ingest.load): a large LA's rules read only some of them, and the
-    others are typed by the copy of the process that writes the reports (reports.outputs), or never."""
+    """A table's frame and normalisations (`build()` returns both), made when first asked for, and
+    its normalisations alone (`notes()`, much cheaper) when only they are asked for. Last year's
+    tables are given so (ingest.load): a large LA's rules read only some of them, and the reports
+    need only the normalisations of the others (reports.outputs)."""
 
-    def __init__(self, build):
-        self.build = build
+    def __init__(self, build, notes):
+        self.build, self.notes = build, notes
 
 
 def _frame(self: Table) -> pd.DataFrame:
@@ -117,7 +118,8 @@ def _set_frame(self: Table, value) -> None:
 
 
 def _normalised(self: Table) -> list:
-    self.frame  # noqa: B018 - a frame made later brings its normalisations
+    if self.__dict__["_normalised"] is None:  # given with a TypedLater frame
+        self.__dict__["_normalised"] = self.__dict__["_frame"].notes()
     return self.__dict__["_normalised"]
 
 

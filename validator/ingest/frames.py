@@ -49,8 +49,9 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict, later: bo
     numbers = {c: _joined([p.numbers[c] for p in parts], np.int64) for c in keys}
     index = pd.RangeIndex(codes.shape[1])
     cleaned = cleaned_texts(spec, raw.name, raw.columns, numbers, codes, texts, facts)
-    typed = TypedLater(lambda: frame_of(cleaned, index, numbers))
-    frame, normalised = (typed, []) if later else typed.build()
+    typed = TypedLater(lambda: frame_of(cleaned, index, numbers),
+                       lambda: frame_of(cleaned, index, numbers, frame=False)[1])
+    frame, normalised = (typed, None) if later else typed.build()
 
     position = {c: i for i, c in enumerate(text_columns)}
 
