@@ -270,10 +270,10 @@ def child_records(result: RunResult, findings: pd.DataFrame, masker=None) -> tup
     for key, t in r.tables.items():
         if child_col not in t.written_columns:
             continue
-        child_of_row = t.written(child_col)
-        positions = np.flatnonzero(pd.Series(child_of_row, copy=False).isin(chosen_set).to_numpy())
+        positions = np.flatnonzero(t.written_in(child_col, chosen_set))
         if not len(positions):
             continue
+        child_of_row = t.written(child_col)
         cols = [c for c in t.written_columns if c != "ChildSeq"]
         per_child: dict[str, list[str]] = {}
         for child, row in zip(child_of_row[positions].tolist(),

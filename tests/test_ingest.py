@@ -327,3 +327,12 @@ def test_last_years_tables_are_typed_when_first_read_and_alike(tmp_path):
     assert then.frame.equals(now.frame)
     assert not isinstance(then.__dict__["_frame"], TypedLater)
     assert [n.as_dict() for n in then.normalised] == notes
+
+
+def test_written_in_is_isin_on_the_text_as_written(tmp_path):
+    """Table.written_in asks each distinct text once; the rows are those raw[column].isin gives."""
+    write(tmp_path / "h.csv", HEADER + " 1 ,M,01/01/2015,WBRI,UN1,,\n1,F,01/01/2015,WBRI,UN1,,\n2,M,,,,,\n1,M,,,,,\n")
+    t = load_return([str(tmp_path)], kind="ssda903", year="2024/25").tables["Header"]
+    for texts in ({"1"}, {" 1 "}, {"1", "2"}, {"UN1"}, set()):
+        assert t.written_in("CHILD", texts).tolist() == t.raw["CHILD"].isin(texts).tolist()
+    assert t.written_in("CHILD", {"1"}).tolist() == [False, True, False, True]

@@ -76,6 +76,16 @@ class Table:
         raw = self.__dict__["_raw"]
         return raw.column(column) if isinstance(raw, WrittenCells) else raw[column].to_numpy()
 
+    def written_in(self, column: str, texts: set) -> np.ndarray:
+        """Which rows' text as written in `column` is one of `texts` (`raw[column].isin(texts)`),
+        asked once per distinct text where ingest has the column as codes."""
+        raw = self.__dict__["_raw"]
+        coded = raw.coded(column) if isinstance(raw, WrittenCells) else None
+        if coded is None:
+            return pd.Series(self.written(column), copy=False).isin(texts).to_numpy()
+        codes, distinct = coded
+        return np.array(list(map(texts.__contains__, distinct.tolist())), dtype=bool)[codes]
+
 
 class WrittenCells:
     """The text as written of one table, kept as ingest read it (each column's codes into a list of
@@ -83,8 +93,10 @@ class WrittenCells:
     `frame()` all of them. Only reports read it, for the rows and columns they show, so most of it
     is never built."""
 
-    def __init__(self, columns: list[str], build, index: pd.Index):
+    def __init__(self, columns: list[str], build, index: pd.Index, coded=lambda column: None):
+        """build(c): column c's texts; coded(c): (codes, distinct texts) of c, or None (not text)."""
         self.columns, self._build, self._index, self._made = columns, build, index, {}
+        self.coded = coded
 
     def column(self, name: str) -> np.ndarray:
         if name not in self._made:

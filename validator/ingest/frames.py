@@ -58,7 +58,10 @@ def to_table(spec: ReturnSpec, raw: RawTable, year: str, arrays: dict, later: bo
     def written_column(c: str) -> np.ndarray:  # every text is a str: equal to frame()[c].to_numpy()
         return numbers[c] if c in numbers else texts.take(codes[position[c]])
 
-    written = WrittenCells(list(raw.columns), written_column, index)
+    def coded(c: str) -> tuple[np.ndarray, np.ndarray] | None:
+        return None if c in numbers else (codes[position[c]], texts)
+
+    written = WrittenCells(list(raw.columns), written_column, index, coded)
     return Table(name=raw.name, year=year, frame=frame, raw=written, source_file=raw.file,
                  source_line=_joined([p.lines for p in parts], np.int64),
                  source_path=None if raw.paths is None else np.array([x for p in parts for x in p.paths], dtype=object),
