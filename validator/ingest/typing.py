@@ -19,6 +19,7 @@ import pandas as pd
 from validator.ingest.raw import (
     BLANK,
     BLANK_TOKENS,
+    DATE_IN_LAYOUT,
     NO_DATE,
     NUMBER,
     SPACES,
@@ -120,6 +121,11 @@ def _date_facts(cleaned: np.ndarray, ret: str, days: np.ndarray | None = None) -
     # a date in any layout, an Excel serial and DfE's layout all start with a digit (after spaces):
     # the rest ('ZZ/05/2010', MC_DOB's unknown day; words) are no date, without asking pandas
     rest = rest[[t.lstrip()[:1].isdigit() for t in cleaned[rest]]]
+    # written exactly in DfE's layout yet not read by the reader: no real date (30/02/2024, 13th
+    # month), in any layout, as no other layout tried has these separators and widths
+    impossible = np.array([bool(DATE_IN_LAYOUT[ret][0].fullmatch(t)) for t in cleaned[rest]], dtype=bool)
+    in_layout[rest[impossible]] = True
+    rest = rest[~impossible]
     if len(rest):
         others = pd.Series(cleaned[rest], dtype="string")
         dates[rest] = parse_dates(others, ret).to_numpy()
