@@ -95,12 +95,16 @@ def layout_days(text: list[str], ret: str) -> array:
 _DAYS: dict[str, dict[str, int]] = {"ssda903": {}, "cin": {}}
 
 
+# The years layout_days reads: every date of them fits datetime64[ns] (1677-09-21 to 2262-04-11).
+YEARS_READ = range(1678, 2262)
+
+
 def _day_in_layout(t: str, ret: str) -> int:
     layout, (y, m, d) = DATE_IN_LAYOUT[ret]
     found = layout.fullmatch(t)
     if found:
         year = int(found[y])
-        if 1678 <= year <= 2261:
+        if year in YEARS_READ:
             try:
                 return date(year, int(found[m]), int(found[d])).toordinal() - _DAY_ZERO
             except ValueError:  # month 13, 31 June, 29 February of a common year

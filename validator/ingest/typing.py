@@ -24,6 +24,7 @@ from validator.ingest.raw import (
     NUMBER,
     SPACES,
     TOKEN,
+    YEARS_READ,
     TextFacts,
     layout_days,
     text_facts,
@@ -121,9 +122,9 @@ def _date_facts(cleaned: np.ndarray, ret: str, days: np.ndarray | None = None) -
     # a date in any layout, an Excel serial and DfE's layout all start with a digit (after spaces):
     # the rest ('ZZ/05/2010', MC_DOB's unknown day; words) are no date, without asking pandas
     rest = rest[[t.lstrip()[:1].isdigit() for t in cleaned[rest]]]
-    # written exactly in DfE's layout yet not read by the reader: no real date (30/02/2024, 13th
-    # month), in any layout, as no other layout tried has these separators and widths
-    impossible = np.array([bool(DATE_IN_LAYOUT[ret][0].fullmatch(t)) for t in cleaned[rest]], dtype=bool)
+    # written exactly in DfE's layout in a year the reader reads, yet not read: no real date
+    # (30/02/2024, 13th month), in any layout, as no other layout tried has these separators and widths
+    impossible = np.array([_unreal_in_layout(t, ret) for t in cleaned[rest]], dtype=bool)
     in_layout[rest[impossible]] = True
     rest = rest[~impossible]
     if len(rest):
@@ -132,6 +133,13 @@ def _date_facts(cleaned: np.ndarray, ret: str, days: np.ndarray | None = None) -
         serial[rest] = others.str.fullmatch(_SERIAL).to_numpy(dtype=bool, na_value=False)
         in_layout[rest] = others.str.fullmatch(DATE_LAYOUT[ret]).to_numpy(dtype=bool, na_value=False)
     return dates, serial, in_layout
+
+
+def _unreal_in_layout(text: str, ret: str) -> bool:
+    """Whether a text raw.layout_days found no date in is written in DfE's layout, in a year it reads."""
+    layout, (year, _, _) = DATE_IN_LAYOUT[ret]
+    found = layout.fullmatch(text)
+    return found is not None and int(found[year]) in YEARS_READ
 
 
 class _Kind(NamedTuple):
