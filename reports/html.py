@@ -73,8 +73,8 @@ def template_cache_dir() -> Path | None:
 
 
 class _ChildLinks(dict):
-    """Child id -> its HTML in a drill list, (as a link to its record, as plain text), made on first
-    use: the same children recur under many figures."""
+    """Child id -> its HTML in a drill list as (a link to its record, plain text), made on first use:
+    the same children recur under many figures."""
 
     def __missing__(self, c) -> tuple[str, str]:
         text = _h(str(c))

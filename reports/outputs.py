@@ -108,8 +108,10 @@ def _write_there(r, targets, masker, request_read: int, request_write: int) -> l
     from reports.preview import preview_of
 
     preview_of(r)
-    for t in r.tables.values():  # every output lists what was read differently: of last year's tables
-        t.normalised  # noqa: B018 - the rules did not read, worked out here (model.TypedLater)
+    # every output lists what was read differently; for last year's tables no rule read, that is
+    # worked out here (model.TypedLater)
+    for t in r.tables.values():
+        t.normalised  # noqa: B018
     if targets.html:
         html.prepare(r, masker)
     with os.fdopen(request_read, "rb") as f:

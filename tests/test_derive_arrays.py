@@ -189,15 +189,15 @@ def test_children_are_numbered_as_one_factorisation_of_every_tables_child_column
     and however they were cleaned (' 8', '8.0' and '8' are one child; NULL is blank)."""
     from validator.ingest import load_return
 
-    for year, header, episodes in (("current", ["7,,,,9,,", "9,,,,,,", " 8,,,,,,", "NULL,,,,,,", "8.0,,,,,,"],
+    for year, header, episode_rows in (("current", ["7,,,,9,,", "9,,,,,,", " 8,,,,,,", "NULL,,,,,,", "8.0,,,,,,"],
                                     ["7,10,,,,,,,,,,,", ",8,,,,,,,,,,,", ",7,,,,,,,,,,,"]),
                                    ("previous", ["11,,,,,,", "9,,,,,,"], [])):
         (tmp_path / year).mkdir()
         (tmp_path / year / "header.csv").write_text("\n".join(["CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB", *header]) + "\n")
-        if episodes:
+        if episode_rows:
             (tmp_path / year / "episodes.csv").write_text("\n".join(
                 ["URN,CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST",
-                 *episodes]) + "\n")
+                 *episode_rows]) + "\n")
     r = load_return([str(tmp_path / "current")], previous=[str(tmp_path / "previous")], kind="ssda903", year="2024/25")
     keys = [k for k in r.tables if "CHILD" in r.tables[k].frame.columns]
     numbers, ids = pd.factorize(np.concatenate([r.tables[k].frame["CHILD"].to_numpy(dtype=object, na_value=None)

@@ -300,7 +300,7 @@ def coded_frame(spec: ReturnSpec, table: str, columns: list[str], index: pd.Inde
     row per text column, in the order of `columns`; `numbers` holds the generated key columns;
     `facts`, those of `uniques` when the reader has them (raw.TextFacts). Also returns the cleaned
     text of each DfE column as codes (`CleanedTexts`). In two steps, which ingest.frames may take
-    apart: `cleaned_texts`, then `frame_of` (the most of the work)."""
+    apart: `cleaned_texts`, then `frame_of` (most of the work)."""
     cleaned = cleaned_texts(spec, table, columns, numbers, codes, uniques, facts)
     return (*frame_of(cleaned, index, numbers), cleaned)
 
@@ -320,7 +320,7 @@ def cleaned_texts(spec: ReturnSpec, table: str, columns: list[str], numbers: dic
 def frame_of(cleaned: CleanedTexts, index: pd.Index, numbers: dict[str, np.ndarray], frame: bool = True,
              ) -> tuple[pd.DataFrame | None, list[Normalisation]]:
     """The rules' frame of the table `cleaned` holds, and what was read differently (see coded_frame).
-    Not `frame`: only what was read differently (None for the frame), at a third of the cost."""
+    Not `frame`: only what was read differently (None for the frame; no column is built)."""
     distinct, table, columns = cleaned.distinct, cleaned.table, cleaned.all_columns
     known = {c.name: c for c in distinct.spec.columns.get(table, [])}
     cols: dict[str, object] = {}
