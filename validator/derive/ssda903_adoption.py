@@ -4,6 +4,8 @@ DATE_PERM read with DfE's ZZ / ZZZZ placeholders for unknown parts."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -70,7 +72,7 @@ def latest_start(r) -> pd.DataFrame:
     return pd.DataFrame({"start": take(decom, ep_row), "ep_row": ep_row, "known_start": known_start})
 
 
-_PERM = r"(?P<d>\d{2}|ZZ)/(?P<m>\d{2}|ZZ)/(?P<y>\d{4}|ZZZZ)"
+_PERM = re.compile(r"(?P<d>\d{2}|ZZ)/(?P<m>\d{2}|ZZ)/(?P<y>\d{4}|ZZZZ)")
 
 
 @derived
@@ -85,12 +87,13 @@ def date_perm(r) -> pd.DataFrame:
     spelling is read once.
     """
     written = text(r, "PrevPerm", "DATE_PERM")
-    parts = pd.Series(written.values, dtype="string").str.extract(_PERM)
+    found = list(map(_PERM.search, written.values.tolist()))  # as pandas' str.extract, which searches
 
-    def number(part: str, unknown: str) -> np.ndarray:
-        return pd.to_numeric(parts[part].where(parts[part] != unknown), errors="coerce").to_numpy(dtype="float64")
+    def number(part: str) -> np.ndarray:  # NaN when unknown (ZZ), or not ASCII digits (pandas' to_numeric)
+        return np.array([float(m[part]) if m is not None and m[part].isascii() and m[part].isdigit() else np.nan
+                         for m in found], dtype="float64")
 
-    day, month, year = number("d", "ZZ"), number("m", "ZZ"), number("y", "ZZZZ")
+    day, month, year = number("d"), number("m"), number("y")
     # a known day must fit the known month in the known year (2000, a leap year, when the year is
     # unknown; the longest month when the month is unknown)
     month_ok = np.isnan(month) | ((month >= 1) & (month <= 12))
@@ -98,7 +101,7 @@ def date_perm(r) -> pd.DataFrame:
     ref_year = np.where(np.isnan(year), 2000, year).astype("int64")
     month_len = np.where(known_month, days_in_month(ref_year, np.where(known_month, month, 1).astype("int64")), 31)
     day_ok = np.isnan(day) | ((day >= 1) & (day <= month_len))
-    valid = parts["d"].notna().to_numpy() & month_ok & day_ok
+    valid = np.array([m is not None for m in found], dtype=bool) & month_ok & day_ok
     known_year = valid & ~np.isnan(year)
     y = np.where(known_year, year, 2000).astype("int64")
     first_month = np.where(known_month, month, 1).astype("int64")
