@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
 from validator.spec import RETURNS, RuleMeta, spec
 from validator.years import SUPPORTED
@@ -38,8 +37,7 @@ RETURN_LEVEL = "(return)"  # table key of a finding about the whole return (no r
 Flags = Mapping[str, object]
 
 
-@dataclass(frozen=True)
-class RuleVersion:
+class RuleVersion(NamedTuple):
     ret: str
     code: str
     years: tuple[str, ...]

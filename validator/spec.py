@@ -12,9 +12,9 @@ import hashlib
 import os
 import pickle
 import sys
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from validator.years import year_in
 
@@ -38,8 +38,7 @@ def _split(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in (cell or "").split(";") if p.strip())
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     table: str
     name: str
     type: str  # date, code, text, integer, id, flag, postcode, urn, key, datetime, year
@@ -50,8 +49,7 @@ class Column:
     xml_path: str  # CIN only
 
 
-@dataclass(frozen=True)
-class RuleMeta:
+class RuleMeta(NamedTuple):
     """What DfE says about one rule code (spec row). The implementation lives in rules/."""
 
     ret: str
@@ -69,7 +67,7 @@ class RuleMeta:
     kind: str
     dfe_logic: str
     notes: str
-    messages_by_year: tuple[tuple[str, str], ...] = field(default=())
+    messages_by_year: tuple[tuple[str, str], ...] = ()
 
     def message_for(self, year: str) -> str:
         """DfE's wording in force in `year` (message_history), else the latest message."""

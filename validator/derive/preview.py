@@ -42,7 +42,7 @@ CIN
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -108,8 +108,7 @@ def days(start: np.ndarray, end: np.ndarray) -> np.ndarray:
 # ====================================================================== children
 
 
-@dataclass(frozen=True)
-class ChildCodes:
+class ChildCodes(NamedTuple):
     """Children as `codes` into `names` (the child ids in display order); -1 where blank."""
 
     codes: np.ndarray

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -34,8 +34,7 @@ _BEFORE_2023 = {"E06000063": "E10000006", "E06000064": "E10000006",
 _BEFORE_2025 = {"E08000038": "E08000016", "E08000039": "E08000019"}
 
 
-@dataclass(frozen=True)
-class LA:
+class LA(NamedTuple):
     ons_code: str
     dfe_number: str
     name: str
