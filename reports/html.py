@@ -113,7 +113,7 @@ def num(v) -> str:
 def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = None, masker=None,
            records=None) -> str:
     """The report page. `records()`, when given, returns `child_records(result, findings, masker)`
-    (made elsewhere meanwhile); it is called once the rest of the page is ready."""
+    (made elsewhere meanwhile); it is called when the page reaches the records, near its end."""
     r = result.ret
     preview, links = _shown_preview(r, masker)
     template = report_template()
@@ -123,7 +123,8 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     return template.render(
         r=r, s=s, ready=s["errors"] == 0, baseline=r.reference.get("baseline"), explained=r.reference.get("explained"),
         ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=Markup(p["by_child"]),
-        n_by_child=p["n_by_child"], by_table=p["by_table"], records=Markup(p["records"]),
+        n_by_child=p["n_by_child"], by_table=p["by_table"],
+        records=p["records"] if hasattr(p["records"], "__html__") else Markup(p["records"]),
         embedded_children=len(view_ids), n_children=p["n_children"],
         per_rule_limit=PER_RULE_LIMIT, normalisations=[n for t in r.tables.values() for n in t.normalised],
         return_level=Markup(p["return_level"]),

@@ -126,14 +126,17 @@ def findings_parts(result: RunResult, findings: pd.DataFrame, masker=None, recor
     by-rule, by-child and by-table sections, the return-level findings and the child records (the
     HTML in them as plain str: `html.render` marks it safe). `records()`, when given, returns
     `child_records(result, findings, masker)`, made by another process meanwhile (reports.outputs):
-    it is called once the rest is made."""
+    its HTML is then a RecordsLater, fetched when the page reaches it."""
     shown = masker.findings(findings) if masker else findings
     by_child, n_by_child = _by_child(shown, _names_child(findings))
     parts = {"s": summary(findings), "by_rule": _by_rule(result, shown, result.ret.year.label),
              "by_child": by_child, "n_by_child": n_by_child, "by_table": _by_table(shown),
              "return_level": _return_level_rows(shown[shown["table"].isna()])}
-    view_ids, html, n_children = records() if records else child_records(result, findings, masker)
-    return parts | {"view_ids": view_ids, "records": html, "n_children": n_children}
+    if records is None:
+        view_ids, html, n_children = child_records(result, findings, masker)
+        return parts | {"view_ids": view_ids, "records": html, "n_children": n_children}
+    chosen, n_children = chosen_children(findings)
+    return parts | {"view_ids": _shown_ids(chosen, masker), "records": RecordsLater(records), "n_children": n_children}
 
 
 def _by_rule(result: RunResult, shown: pd.DataFrame, year: str) -> list[dict]:
@@ -250,11 +253,9 @@ def child_records(result: RunResult, findings: pd.DataFrame, masker=None) -> tup
     is), the records' HTML, and how many children have findings. The biggest part of a report with
     many findings, and needs only the run: `render` takes it ready-made from another process."""
     shown = masker.findings(findings) if masker else findings
-    names_child = _names_child(findings)  # the same findings when masked: a blank id stays blank
     r = result.ret
     child_col = spec(r.kind).child_column
-    code, ids = pd.factorize(findings["child"][names_child], sort=True)
-    chosen = ids[np.argsort(-np.bincount(code), kind="stable")[:CHILD_VIEW_LIMIT]].tolist()
+    chosen, n_children = chosen_children(findings)
     if not chosen:
         return [], "", 0
     chosen_set = set(chosen)
@@ -287,6 +288,32 @@ def child_records(result: RunResult, findings: pd.DataFrame, masker=None) -> tup
     for child, sev, item in zip(mine["child"].tolist(), mine["severity"].tolist(), _child_items(shown[picked])):
         items[child].append(item)
         severities[child].append(sev)
-    shown_ids = [masker.pseudonym(c) for c in chosen] if masker else [str(c) for c in chosen]
+    shown_ids = _shown_ids(chosen, masker)
     html = "".join(_record(i, severities[c], tables[c], items[c]) for i, c in zip(shown_ids, chosen))
-    return shown_ids, html, len(ids)
+    return shown_ids, html, n_children
+
+
+def chosen_children(findings: pd.DataFrame) -> tuple[list, int]:
+    """The children whose records the report embeds (most findings first, at most CHILD_VIEW_LIMIT)
+    and how many children have findings."""
+    names_child = _names_child(findings)  # the same findings when masked: a blank id stays blank
+    code, ids = pd.factorize(findings["child"][names_child], sort=True)
+    return ids[np.argsort(-np.bincount(code), kind="stable")[:CHILD_VIEW_LIMIT]].tolist(), len(ids)
+
+
+def _shown_ids(chosen: list, masker) -> list[str]:
+    return [masker.pseudonym(c) for c in chosen] if masker else [str(c) for c in chosen]
+
+
+class RecordsLater:
+    """The child records' HTML, made by another process (reports.outputs) and fetched (`fetch()`
+    returns what child_records does) only when the page reaches them: the rest of the page is
+    made meanwhile. Jinja inserts it through `__html__`, unescaped, as it would Markup."""
+
+    def __init__(self, fetch):
+        self._fetch, self._html = fetch, None
+
+    def __html__(self) -> str:
+        if self._html is None:
+            self._html = self._fetch()[1]
+        return self._html
