@@ -108,10 +108,10 @@ def _return_level_rows(f: pd.DataFrame) -> str:
 
 
 def _distinct(groups: np.ndarray, values: np.ndarray, n: int) -> list[list]:
-    """The distinct values within each of the groups 0..n-1, in order of first appearance."""
-    pairs = pd.DataFrame({"group": groups, "value": values}).drop_duplicates()
+    """The distinct values within each of the groups 0..n-1, in order of first appearance (no value
+    is missing: the callers drop them)."""
     out: list[list] = [[] for _ in range(n)]
-    for g, v in zip(pairs["group"].tolist(), pairs["value"].tolist()):
+    for g, v in dict.fromkeys(zip(groups.tolist(), values.tolist())):  # distinct pairs, first seen first
         out[g].append(v)
     return out
 
