@@ -88,21 +88,25 @@ def parse_dates(text: pd.Series, ret: str) -> pd.Series:
     """Dates in DfE's layout first, then common other layouts and Excel serials; NaT when none fits,
     or when the date is outside what datetime64[ns] holds (1677-2262: no date DfE could mean).
     Meant for the few distinct texts not in DfE's layout (raw.layout_days reads those): each is matched in Python against
-    each layout before pandas is asked to read it."""
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
-    todo = text.dropna()
+    each layout before pandas is asked to read it (pandas costs milliseconds a call, whatever its size)."""
+    values = text.to_numpy(dtype=object, na_value=None)
+    out = np.full(len(values), np.datetime64("NaT"), dtype="datetime64[ns]")
+    todo = [i for i, t in enumerate(values.tolist()) if t is not None]
     for fmt in dict.fromkeys([_PRIMARY[ret], *_FALLBACKS]):
         loose = _loose(fmt)
-        near = todo[[bool(loose.fullmatch(t)) for t in todo]]
-        if len(near):
-            read = pd.to_datetime(near, format=fmt, errors="coerce")
-            read = read[read.between(pd.Timestamp.min, pd.Timestamp.max)]
-            out[read.index] = read.astype("datetime64[ns]")
-            todo = todo.drop(read.index)
-    serial = todo[[bool(_SERIAL.fullmatch(t)) for t in todo]]
-    if len(serial):
-        out[serial.index] = _EXCEL_EPOCH + pd.to_timedelta(pd.to_numeric(serial, errors="coerce"), unit="D")
-    return out
+        near = [i for i in todo if loose.fullmatch(values[i])]
+        if near:
+            read = pd.to_datetime(pd.Series(values[near], dtype="string"), format=fmt, errors="coerce")
+            fits = read.between(pd.Timestamp.min, pd.Timestamp.max).to_numpy()
+            got = np.asarray(near)[fits]
+            out[got] = read[fits].to_numpy().astype("datetime64[ns]")
+            done = set(got.tolist())
+            todo = [i for i in todo if i not in done]
+    serial = [i for i in todo if _SERIAL.fullmatch(values[i])]
+    if serial:
+        days = pd.to_timedelta(pd.to_numeric(pd.Series(values[serial], dtype="string"), errors="coerce"), unit="D")
+        out[serial] = (_EXCEL_EPOCH + days).to_numpy().astype("datetime64[ns]")
+    return pd.Series(out, index=text.index)
 
 
 def _date_facts(cleaned: np.ndarray, ret: str, days: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
