@@ -30,9 +30,9 @@ def findings_table(result: RunResult) -> pd.DataFrame:
     last = np.array([k.endswith(LAST) for k in key.tolist()], dtype=bool)
     table = np.array([None if k == RETURN_LEVEL else k[: -len(LAST)] if e else k for k, e in zip(key.tolist(), last)],
                      dtype=object)
-    sort = pd.DataFrame({"order": flags["rule"].map(order).fillna(len(order)).to_numpy(), "year": last,
-                         "table": [t or "" for t in table.tolist()], "row": flags["row"].to_numpy()})
-    at = sort.sort_values(["order", "year", "table", "row"], kind="stable").index.to_numpy()
+    rule_order = np.array([order.get(c, len(order)) for c in flags["rule"].tolist()], dtype=np.int64)
+    _, table_order = np.unique(np.array([t or "" for t in table.tolist()], dtype=str), return_inverse=True)
+    at = np.lexsort((flags["row"].to_numpy(), table_order, last, rule_order))  # stable; the last key sorts first
     rule, key, table, last = flags["rule"].to_numpy(dtype=object)[at], key[at], table[at], last[at]
     row, crash = flags["row"].to_numpy()[at], flags["crash"].to_numpy(dtype=object)[at]
     n = len(at)
