@@ -17,16 +17,20 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 import validator
-from reports.html_rows import PER_RULE_LIMIT, _h, anchor, findings_parts
+from reports.html_rows import (RecordsLater, _distinct, _h, _names_child, _return_level_rows, _rule_rows,
+                               _shown_ids, anchor, child_records, chosen_children)
 from validator.engine import RunResult
+from validator.findings import summary
 from validator.registry import ruleset_year
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+PER_RULE_LIMIT = 200  # findings embedded per rule; the XLSX, CSV and JSON outputs hold all of them
 PREVIEW_DRILL_LIMIT = 500  # child ids listed under each preview figure; the XLSX and JSON list all
 
 RETURN_NAMES = {"ssda903": "SSDA903 (children looked after)", "cin": "CIN census"}
@@ -72,6 +76,63 @@ def template_cache_dir() -> Path | None:
         return None
 
 
+def _by_rule(result: RunResult, shown: pd.DataFrame, year: str) -> list[dict]:
+    """Rules with findings, in DfE's order: counts, and the first PER_RULE_LIMIT findings as rows."""
+    code, rules = pd.factorize(shown["rule"])
+    n = len(rules)
+    count = np.bincount(code, minlength=n).tolist()
+    severity = shown["severity"].to_numpy()[np.unique(code, return_index=True)[1]].tolist()
+    child, table = shown["child"], shown["table"]
+    children = [len(c) for c in _distinct(code[child.notna().to_numpy()], child.dropna().to_numpy(), n)]
+    tables = [sorted(t) for t in _distinct(code[table.notna().to_numpy()], table.dropna().to_numpy(), n)]
+    first = pd.Series(code).groupby(code).cumcount().to_numpy() < PER_RULE_LIMIT
+    rows: list[list[str]] = [[] for _ in range(n)]
+    for i, row in zip(code[first].tolist(), _rule_rows(shown[first])):
+        rows[i].append(row)
+    index = {rule: i for i, rule in enumerate(rules.tolist())}
+    out = []
+    for v in result.rules_run:
+        i = index.get(v.code)
+        if i is None:
+            continue
+        out.append({
+            "code": v.code, "severity": severity[i], "message": v.meta.message_for(year),
+            "fields": ", ".join(v.fields), "count": count[i], "children": children[i], "tables": tables[i],
+            "limited": v.limited_confidence, "more": max(0, count[i] - PER_RULE_LIMIT), "rows": Markup("".join(rows[i])),
+        })
+    return out
+
+
+def _by_child(shown: pd.DataFrame, names_child: np.ndarray) -> tuple[Markup, int]:
+    """The by-child table's rows (every child with a finding, in id order) and how many there are."""
+    kids = shown[names_child]
+    code, ids = pd.factorize(kids["child"], sort=True)
+    sev = kids["severity"].to_numpy()
+    errors = np.bincount(code, weights=sev == "error", minlength=len(ids)).astype(int).tolist()
+    queries = np.bincount(code, weights=sev == "query", minlength=len(ids)).astype(int).tolist()
+    rules = [", ".join(r) for r in _distinct(code, kids["rule"].to_numpy(), len(ids))]
+    rows = "".join(
+        f'\n<tr data-sev="{"error" if e else "query"}" data-rule="{_h(r.replace(", ", " "))}" data-table="" '
+        f'data-child="{_h(str(c))}"><th scope="row"><a href="#{anchor("child", c)}">{_h(str(c))}</a></th>'
+        f'<td>{e}</td><td>{q}</td><td>{_h(r)}</td></tr>\n'
+        for c, e, q, r in zip(ids.tolist(), errors, queries, rules))
+    return Markup(rows), len(ids)
+
+
+def _by_table(shown: pd.DataFrame) -> list[dict]:
+    """Findings per table and year, in table order."""
+    f = shown[shown["table"].notna().to_numpy()]
+    code, keys = pd.factorize(pd.MultiIndex.from_arrays([f["table"], f["year"]]), sort=True)
+    n = len(keys)
+    sev = f["severity"].to_numpy()
+    errors = np.bincount(code, weights=sev == "error", minlength=n).astype(int).tolist()
+    queries = np.bincount(code, weights=sev == "query", minlength=n).astype(int).tolist()
+    rows = _distinct(code[f["row"].notna().to_numpy()], f["row"].dropna().to_numpy(), n)
+    rules = _distinct(code, f["rule"].to_numpy(), n)
+    return [{"table": table, "year": yr, "errors": e, "queries": q, "rows": len(rw), "rules": ", ".join(ru)}
+            for (table, yr), e, q, rw, ru in zip(keys.tolist(), errors, queries, rows, rules)]
+
+
 class _ChildLinks(dict):
     """Child id -> its HTML in a drill list as (a link to its record, plain text), made on first use:
     the same children recur under many figures."""
@@ -115,23 +176,30 @@ def render(result: RunResult, findings: pd.DataFrame, elapsed: float | None = No
     """The report page. `records()`, when given, returns `child_records(result, findings, masker)`
     (made elsewhere meanwhile); it is called when the page reaches the records, near its end."""
     r = result.ret
+    shown = masker.findings(findings) if masker else findings
+    s = summary(findings)
+    names_child = _names_child(findings)
+    by_rule = _by_rule(result, shown, r.year.label)
+    by_child, n_by_child = _by_child(shown, names_child)
+    by_table = _by_table(shown)
     preview, links = _shown_preview(r, masker)
     template = report_template()
-    p = findings_parts(result, findings, masker, records)
-    s, view_ids = p["s"], p["view_ids"]
-    by_rule = [g | {"rows": Markup(g["rows"])} for g in p["by_rule"]]
+    if records is None:
+        view_ids, record_html, n_children = child_records(result, findings, masker)
+        record_html = Markup(record_html)
+    else:  # being made by the process that ran the rules: fetched when the page reaches it
+        chosen, n_children = chosen_children(findings)
+        view_ids, record_html = _shown_ids(chosen, masker), RecordsLater(records)
     return template.render(
         r=r, s=s, ready=s["errors"] == 0, baseline=r.reference.get("baseline"), explained=r.reference.get("explained"),
-        ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=Markup(p["by_child"]),
-        n_by_child=p["n_by_child"], by_table=p["by_table"],
-        records=p["records"] if hasattr(p["records"], "__html__") else Markup(p["records"]),
-        embedded_children=len(view_ids), n_children=p["n_children"],
+        ruleset_year=ruleset_year(r.kind, r.year.label), by_rule=by_rule, by_child=by_child, n_by_child=n_by_child,
+        by_table=by_table, records=record_html, embedded_children=len(view_ids), n_children=n_children,
         per_rule_limit=PER_RULE_LIMIT, normalisations=[n for t in r.tables.values() for n in t.normalised],
-        return_level=Markup(p["return_level"]),
+        return_level=Markup(_return_level_rows(shown[shown["table"].isna()])),
         version=validator.__version__, skipped=result.rules_skipped, n_rules=len(result.rules_run),
         when=time.strftime("%Y-%m-%d %H:%M"), elapsed=elapsed, masked=masker is not None,
         return_name=RETURN_NAMES[r.kind], rule_codes=[g["code"] for g in by_rule],
-        tables=sorted({g["table"] for g in p["by_table"]}),
+        tables=sorted({g["table"] for g in by_table}),
         preview=preview, preview_groups=_preview_groups(preview), child_views=set(view_ids),
         drill_html=_drill(set(view_ids), PREVIEW_DRILL_LIMIT, links),
     )

@@ -13,13 +13,11 @@ import numpy as np
 import pandas as pd
 
 from validator.engine import RunResult
-from validator.findings import summary
 from validator.model import LAST
 from validator.spec import spec
 
 CHILD_VIEW_LIMIT = 300  # children whose full record is embedded (most findings first)
 CHILD_FINDINGS_LIMIT = 100  # findings listed under one child's record
-PER_RULE_LIMIT = 200  # findings embedded per rule; the XLSX, CSV and JSON outputs hold all of them
 
 
 def _blank(v) -> str:
@@ -119,81 +117,6 @@ def _distinct(groups: np.ndarray, values: np.ndarray, n: int) -> list[list]:
 def _names_child(f: pd.DataFrame) -> np.ndarray:
     """Which findings name a child (the id is neither missing nor blank)."""
     return (f["child"].notna() & f["child"].astype(str).str.strip().ne("")).to_numpy()
-
-
-def findings_parts(result: RunResult, findings: pd.DataFrame, masker=None, records=None) -> dict:
-    """What the report page shows of the findings, as its template takes them: the summary, the
-    by-rule, by-child and by-table sections, the return-level findings and the child records (the
-    HTML in them as plain str: `html.render` marks it safe). `records()`, when given, returns
-    `child_records(result, findings, masker)`, made by another process meanwhile (reports.outputs):
-    its HTML is then a RecordsLater, fetched when the page reaches it."""
-    shown = masker.findings(findings) if masker else findings
-    by_child, n_by_child = _by_child(shown, _names_child(findings))
-    parts = {"s": summary(findings), "by_rule": _by_rule(result, shown, result.ret.year.label),
-             "by_child": by_child, "n_by_child": n_by_child, "by_table": _by_table(shown),
-             "return_level": _return_level_rows(shown[shown["table"].isna()])}
-    if records is None:
-        view_ids, html, n_children = child_records(result, findings, masker)
-        return parts | {"view_ids": view_ids, "records": html, "n_children": n_children}
-    chosen, n_children = chosen_children(findings)
-    return parts | {"view_ids": _shown_ids(chosen, masker), "records": RecordsLater(records), "n_children": n_children}
-
-
-def _by_rule(result: RunResult, shown: pd.DataFrame, year: str) -> list[dict]:
-    """Rules with findings, in DfE's order: counts, and the first PER_RULE_LIMIT findings as rows."""
-    code, rules = pd.factorize(shown["rule"])
-    n = len(rules)
-    count = np.bincount(code, minlength=n).tolist()
-    severity = shown["severity"].to_numpy()[np.unique(code, return_index=True)[1]].tolist()
-    child, table = shown["child"], shown["table"]
-    children = [len(c) for c in _distinct(code[child.notna().to_numpy()], child.dropna().to_numpy(), n)]
-    tables = [sorted(t) for t in _distinct(code[table.notna().to_numpy()], table.dropna().to_numpy(), n)]
-    first = pd.Series(code).groupby(code).cumcount().to_numpy() < PER_RULE_LIMIT
-    rows: list[list[str]] = [[] for _ in range(n)]
-    for i, row in zip(code[first].tolist(), _rule_rows(shown[first])):
-        rows[i].append(row)
-    index = {rule: i for i, rule in enumerate(rules.tolist())}
-    out = []
-    for v in result.rules_run:
-        i = index.get(v.code)
-        if i is None:
-            continue
-        out.append({
-            "code": v.code, "severity": severity[i], "message": v.meta.message_for(year),
-            "fields": ", ".join(v.fields), "count": count[i], "children": children[i], "tables": tables[i],
-            "limited": v.limited_confidence, "more": max(0, count[i] - PER_RULE_LIMIT), "rows": "".join(rows[i]),
-        })
-    return out
-
-
-def _by_child(shown: pd.DataFrame, names_child: np.ndarray) -> tuple[str, int]:
-    """The by-child table's rows (every child with a finding, in id order) and how many there are."""
-    kids = shown[names_child]
-    code, ids = pd.factorize(kids["child"], sort=True)
-    sev = kids["severity"].to_numpy()
-    errors = np.bincount(code, weights=sev == "error", minlength=len(ids)).astype(int).tolist()
-    queries = np.bincount(code, weights=sev == "query", minlength=len(ids)).astype(int).tolist()
-    rules = [", ".join(r) for r in _distinct(code, kids["rule"].to_numpy(), len(ids))]
-    rows = "".join(
-        f'\n<tr data-sev="{"error" if e else "query"}" data-rule="{_h(r.replace(", ", " "))}" data-table="" '
-        f'data-child="{_h(str(c))}"><th scope="row"><a href="#{anchor("child", c)}">{_h(str(c))}</a></th>'
-        f'<td>{e}</td><td>{q}</td><td>{_h(r)}</td></tr>\n'
-        for c, e, q, r in zip(ids.tolist(), errors, queries, rules))
-    return rows, len(ids)
-
-
-def _by_table(shown: pd.DataFrame) -> list[dict]:
-    """Findings per table and year, in table order."""
-    f = shown[shown["table"].notna().to_numpy()]
-    code, keys = pd.factorize(pd.MultiIndex.from_arrays([f["table"], f["year"]]), sort=True)
-    n = len(keys)
-    sev = f["severity"].to_numpy()
-    errors = np.bincount(code, weights=sev == "error", minlength=n).astype(int).tolist()
-    queries = np.bincount(code, weights=sev == "query", minlength=n).astype(int).tolist()
-    rows = _distinct(code[f["row"].notna().to_numpy()], f["row"].dropna().to_numpy(), n)
-    rules = _distinct(code, f["rule"].to_numpy(), n)
-    return [{"table": table, "year": yr, "errors": e, "queries": q, "rows": len(rw), "rules": ", ".join(ru)}
-            for (table, yr), e, q, rw, ru in zip(keys.tolist(), errors, queries, rows, rules)]
 
 
 _ROW_START = {False: "\n<tr>", True: '\n<tr class="failing">'}  # a row with a failing cell is marked
