@@ -13,7 +13,7 @@ from tests.helpers import make_903
 from validator.derive import (Text, add_years, age_at, ages, birthday, birthdays, cached, days_in_month, derived,
                               invalid_date, make_dates, take, text)
 from validator.derive.ssda903 import (among, by_child_and_day, children, episode_of_child, episodes, first_of_child,
-                                      run_bounds, run_cummax, run_starts, same_child)
+                                      neighbours, run_bounds, run_cummax, run_starts, same_child)
 
 rng = np.random.default_rng(7)
 
@@ -211,11 +211,15 @@ def test_children_are_numbered_as_one_factorisation_of_every_tables_child_column
 def test_episodes_order_and_neighbours():
     r = make_903({"Episodes": [{"CHILD": "1", "DECOM": "01/06/2024"}, {"CHILD": "2", "DECOM": "01/05/2024"},
                                {"CHILD": "1", "DECOM": "bad"}, {"CHILD": "1", "DECOM": "01/05/2024"},
-                               {"CHILD": "", "DECOM": "01/01/2024"}]})
+                               {"CHILD": "", "DECOM": "01/01/2024"},
+                               {"CHILD": "3", "DECOM": "01/07/2024"}, {"CHILD": "3", "DECOM": "01/05/2024"}]})
     e = episodes(r)
-    assert e["order"].tolist() == [1, 0, 2, 0, 0]  # a DECOM that is not a date sorts last
-    assert e["n_episodes"].tolist() == [3, 1, 3, 3, 1]
-    assert e["prev_row"].tolist() == [3, -1, 0, -1, -1] and e["next_row"].tolist() == [2, -1, -1, 0, -1]
+    assert e["order"].tolist() == [1, 0, 2, 0, 0, 1, 0]  # a DECOM that is not a date sorts last
+    assert e["n_episodes"].tolist() == [3, 1, 3, 3, 1, 2, 2]
+    assert e["prev_row"].tolist() == [3, -1, 0, -1, -1, 6, -1] and e["next_row"].tolist() == [2, -1, -1, 0, -1, -1, 5]
+    assert e["in_order"].tolist() == [False, True, False, False, True, True, True]  # child 1: a DECOM is no date
+    prev, nxt = neighbours(r)  # child 1's episodes have none: their order is unknown
+    assert prev.tolist() == [-1, -1, -1, -1, -1, 6, -1] and nxt.tolist() == [-1, -1, -1, -1, -1, -1, 5]
 
 
 @pytest.mark.parametrize("last", [False, True])

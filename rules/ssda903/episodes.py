@@ -4,7 +4,7 @@ import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import array, invalid_date, text
-from validator.derive.ssda903 import episodes
+from validator.derive.ssda903 import neighbours
 
 
 @rule("141")
@@ -15,9 +15,12 @@ def decom_not_valid_date(r):
 
 @rule("142")
 def previous_episode_not_ended(r):
-    """Every episode of a child except the latest (by DECOM) must have a DEC: a later episode
-    started, so this one ended. Flags the unended earlier episode."""
-    return {"Episodes": (episodes(r)["next_row"].to_numpy() >= 0) & text(r, "Episodes", "DEC").blank}
+    """Every episode of a child except the latest (by DECOM) must have ended: a later episode
+    started. Flags an earlier episode with a blank DEC or a blank REC (DfE's fields for 142; rule
+    148 also reports a DEC without a REC). A child with an episode whose DECOM is not a date is not
+    judged: which episode is the latest is unknown (rule 141 reports the date)."""
+    ended = text(r, "Episodes", "DEC").given & text(r, "Episodes", "REC").given
+    return {"Episodes": (neighbours(r)[1] >= 0) & ~ended}
 
 
 @rule("143")

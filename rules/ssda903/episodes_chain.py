@@ -1,26 +1,32 @@
 """SSDA903 rules comparing a child's consecutive episodes (ordered by DECOM): how one episode
 ends and the next begins, what the reason for a new episode says changed, and periods of care.
 
-"Previous" / "next" episode = the neighbour in `validator.derive.ssda903.episodes` (the child's
-episodes sorted by DECOM; an episode without a valid DECOM sorts last). A child's first episode in
-the file has no previous episode: rules about the previous episode leave it alone (its
-predecessor, if any, is in an earlier year's return).
+"Previous" / "next" episode = the neighbour in `validator.derive.ssda903.neighbours` (the child's
+episodes sorted by DECOM). A child's first episode in the file has no previous episode: rules about
+the previous episode leave it alone (its predecessor, if any, is in an earlier year's return). A
+child with an episode whose DECOM is not a date is not judged here: which of its episodes follow one
+another is unknown until that date is corrected (rule 141 reports it).
 """
 
 import numpy as np
 
 from rules.ssda903 import rule
 from validator.derive import Text, array, take, text
-from validator.derive.ssda903 import episodes
-from validator.derive.ssda903_episodes import TEMPORARY, care_periods, placement_changed
+from validator.derive.ssda903 import episodes, neighbours
+from validator.derive.ssda903_episodes import (
+    TEMPORARY,
+    care_periods,
+    placement_changed,
+    postcode_text,
+)
 
 
 def _prev(r) -> np.ndarray:
-    return episodes(r)["prev_row"].to_numpy()
+    return neighbours(r)[0]
 
 
 def _next(r) -> np.ndarray:
-    return episodes(r)["next_row"].to_numpy()
+    return neighbours(r)[1]
 
 
 def _col(r, column: str) -> Text:
@@ -67,14 +73,15 @@ def x1_without_continuation(r):
     next episode that does not start on its DEC; (b) has a next episode starting on its DEC but a
     REC other than X1 (the child stayed looked after, so the episode must end with X1); or (c) is
     the child's last episode, has a DEC and REC X1 (no continuation). Open episodes stay open:
-    no DEC is assumed for them. Episodes whose dates cannot be read are not judged under (a)/(b)."""
+    no DEC is assumed for them. Episodes whose dates cannot be read are not judged under (a)/(b),
+    nor a child whose episodes are not all in order under (c) (see the module doc)."""
     has_next = _next(r) >= 0
     rec = _col(r, "REC")
     x1 = rec.eq("X1")
     dec, next_decom = _dec(r), take(_decom(r), _next(r))
     a = x1 & has_next & ~np.isnat(dec) & ~np.isnat(next_decom) & (dec != next_decom)
     b = _not_in(rec, ["X1"]) & (dec == next_decom)
-    c = x1 & ~has_next & _col(r, "DEC").given
+    c = x1 & ~has_next & _col(r, "DEC").given & episodes(r)["in_order"].to_numpy()
     return {"Episodes": a | b | c}
 
 
@@ -129,7 +136,7 @@ def first_episode_not_started_care(r):
 def legal_status_only_change(r):
     """RNE L (change of legal status only): flags an episode with RNE L whose LS equals the
     previous episode's LS, or whose placement (PLACE, PL_POST, URN or PLACE_PROVIDER) differs
-    from it. Blank equals blank."""
+    from it. Blank equals blank; postcodes are compared upper case without spaces."""
     rne = _col(r, "RNE").eq("L") & (_prev(r) >= 0)
     return {"Episodes": rne & (~_ls_changed(r) | placement_changed(r))}
 
@@ -138,7 +145,7 @@ def legal_status_only_change(r):
 def placement_only_change(r):
     """RNE P or T (change of placement only): flags an episode with RNE P/T whose LS differs from
     the previous episode's, or whose PLACE, PL_POST, URN and PLACE_PROVIDER are all the same as
-    the previous episode's. Blank equals blank."""
+    the previous episode's. Blank equals blank; postcodes are compared upper case without spaces."""
     rne = _col(r, "RNE").isin(["P", "T"]) & (_prev(r) >= 0)
     return {"Episodes": rne & (_ls_changed(r) | ~placement_changed(r))}
 
@@ -147,7 +154,7 @@ def placement_only_change(r):
 def legal_status_and_placement_change(r):
     """RNE B or U (legal status and placement change together): flags an episode with RNE B/U whose
     LS equals the previous episode's, or whose PLACE, PL_POST, URN and PLACE_PROVIDER are all the
-    same as the previous episode's. Blank equals blank."""
+    same as the previous episode's. Blank equals blank; postcodes are compared upper case without spaces."""
     rne = _col(r, "RNE").isin(["B", "U"]) & (_prev(r) >= 0)
     return {"Episodes": rne & (~_ls_changed(r) | ~placement_changed(r))}
 
@@ -227,9 +234,9 @@ def not_back_to_normal_placement_2022(r):
 def not_back_to_normal_placement(r):
     """After a temporary placement (T0-T4) the child returns to the normal placement: flags the
     episode following a temporary one when its RNE is given and is not P, or its PLACE or PL_POST differs from
-    that of the episode before the temporary one (blank equals blank). Not judged when the
-    temporary episode is the child's first in the file."""
+    that of the episode before the temporary one (blank equals blank; postcodes compared upper case
+    without spaces). Not judged when the temporary episode is the child's first in the file."""
     mask, before = _back_from_temporary(r)
-    place, post = _col(r, "PLACE"), _col(r, "PL_POST")
+    place, post = _col(r, "PLACE"), postcode_text(r, "PL_POST")
     wrong = _not_in(_col(r, "RNE"), ["P"]) | ~_same(place, place.take(before)) | ~_same(post, post.take(before))
     return {"Episodes": mask & wrong}

@@ -197,8 +197,9 @@ def episode_of_child(r, mask: np.ndarray, last: bool = False) -> np.ndarray:
 def episodes(r) -> pd.DataFrame:
     """Each episode's place in its child's sequence (`episode_order`), per Episodes row, in row order:
     `order` (0-based within the child), `n_episodes` (the child's episodes), `prev_row` / `next_row`
-    (row label of the child's previous / next episode, -1 where none). Read a neighbour's values
-    through these (`Text.take`, `take`)."""
+    (row label of the child's previous / next episode, -1 where none), `in_order` (every DECOM of the
+    child is a date, so its episodes' order is known). Read a neighbour's values through these
+    (`Text.take`, `take`); rules comparing consecutive episodes read `neighbours`."""
     by_child = episode_order(r)
     first, last = run_bounds(children(r).of("Episodes")[by_child])
     at = np.arange(len(by_child))
@@ -208,7 +209,21 @@ def episodes(r) -> pd.DataFrame:
     out["n_episodes"][by_child] = last - first + 1
     out["prev_row"][by_child] = np.where(at > first, np.roll(by_child, 1), -1)
     out["next_row"][by_child] = np.where(at < last, np.roll(by_child, -1), -1)
+    out["in_order"] = np.empty(n, dtype=bool)
+    out["in_order"][by_child] = ~np.isnat(array(r, "Episodes", "DECOM_date")[by_child][last])  # a DECOM that is no date sorts last
     return pd.DataFrame(out)
+
+
+@derived
+def neighbours(r) -> tuple[np.ndarray, np.ndarray]:
+    """The previous and the next episode of each episode (`episodes`' prev_row, next_row), for the
+    rules that compare consecutive episodes: -1 for every episode of a child whose episodes are not
+    `in_order`. Where an episode whose DECOM is not a date comes among the child's others is unknown,
+    so no two of them are known to follow one another; rule 141 reports the date, and the child's
+    sequence is judged once it is corrected."""
+    e = episodes(r)
+    known = e["in_order"].to_numpy()
+    return np.where(known, e["prev_row"].to_numpy(), -1), np.where(known, e["next_row"].to_numpy(), -1)
 
 
 @derived

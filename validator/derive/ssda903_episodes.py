@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from validator.derive import ages, array, derived, take, text
-from validator.derive.ssda903 import children, episode_order, episodes, run_bounds, same_child
+from validator.derive import Text, ages, array, cached, derived, take, text
+from validator.derive.ssda903 import children, episode_order, episodes, neighbours, run_bounds, same_child
+from validator.reference import postcodes
 
 TEMPORARY = ("T0", "T1", "T2", "T3", "T4")  # PLACE: temporary placements
 SHORT_BREAKS = ("V3", "V4")  # LS: series of short-term breaks (respite)
@@ -70,17 +71,29 @@ PLACEMENT_FIELDS = ("PLACE", "PL_POST", "URN", "PLACE_PROVIDER")
 @derived
 def placement_changed(r) -> np.ndarray:
     """Per episode (Episodes row, in row order): any of PLACE, PL_POST, URN, PLACE_PROVIDER differs
-    from the child's previous episode (blank equal to blank; a first episode compares with blanks).
-    Shared by rules 434, 435 and 436."""
-    prev = episodes(r)["prev_row"].to_numpy()
+    from the child's previous episode (`neighbours`; blank equal to blank; a first episode compares
+    with blanks); postcodes are compared as `postcode_text` reads them. Shared by rules 434, 435 and 436."""
+    prev = neighbours(r)[0]
     changed = np.zeros(len(prev), dtype=bool)
     for c in PLACEMENT_FIELDS:
-        t = text(r, "Episodes", c)
-        changed |= t.codes != t.take(prev).codes  # same codes: the same text, or both blank
+        t = postcode_text(r, c) if c == "PL_POST" else text(r, "Episodes", c)
+        changed |= t.codes != t.take(prev).codes  # same codes: the same value, or both blank
     return changed
 
 
-__all__ = ["episodes_header", "care_periods", "legal_status_spells", "placement_changed", "TEMPORARY", "SHORT_BREAKS"]
+def postcode_text(r, column: str) -> Text:
+    """Episodes' postcode column `column` (PL_POST, HOME_POST) as a `Text` of the postcodes as the
+    postcode directory reads them, upper case without spaces (`reference.postcodes.squeezed`): `rh2 7eb`
+    and `RH2 7EB` are one value, the same postcode. Made once per run."""
+    def make() -> Text:
+        t = text(r, "Episodes", column)
+        numbers, uniques = pd.factorize(np.array(list(map(postcodes.squeezed, t.values.tolist())), dtype=object))
+        return Text(np.append(numbers, -1)[t.codes], uniques)
+    return cached(r, f"postcode text Episodes.{column}", make)
+
+
+__all__ = ["episodes_header", "care_periods", "legal_status_spells", "placement_changed", "postcode_text", "TEMPORARY",
+           "SHORT_BREAKS"]
 
 
 @derived

@@ -115,11 +115,16 @@ def _letter(letter: str) -> tuple[np.ndarray, np.ndarray]:
 _SHAPE = re.compile(r"^[A-Z][A-Z0-9]{1,6}$")
 
 
+def squeezed(value: str) -> str:
+    """A postcode as the directory writes it: upper case, without whitespace (`normalise`, for one text)."""
+    return "".join(value.split()).upper()
+
+
 def _key(value) -> str | None:
     """Normalised postcode, or None when it cannot be one (blank, too long, bad characters)."""
     if not isinstance(value, str):
         return None
-    k = "".join(value.split()).upper()
+    k = squeezed(value)
     return k if _SHAPE.match(k) else None
 
 

@@ -22,6 +22,30 @@ def test_142_earlier_episode_without_dec_is_flagged_whatever_the_row_order():
     assert flagged(r, "142") == {"Episodes": [1]}
 
 
+def test_142_earlier_episode_needs_dec_and_rec():
+    r = eps(
+        {"CHILD": "1", "DECOM": "01/05/2024", "DEC": "01/06/2024", "REC": ""},  # no REC: flagged
+        {"CHILD": "1", "DECOM": "01/06/2024", "RNE": "P"},
+        {"CHILD": "2", "DECOM": "01/05/2024", "DEC": "", "REC": "X1"},  # no DEC: flagged
+        {"CHILD": "2", "DECOM": "01/06/2024", "RNE": "P"},
+        {"CHILD": "3", "DECOM": "01/05/2024", "DEC": "01/06/2024", "REC": ""},  # latest: not judged here (148)
+    )
+    assert flagged(r, "142") == {"Episodes": [0, 2]}
+
+
+def test_142_not_judged_when_a_decom_is_not_a_date():
+    """Which episode is the latest is unknown: 141 reports the date, 142 waits for it."""
+    r = eps(
+        {"CHILD": "1", "DECOM": "01/05/2024", "DEC": "01/06/2024", "REC": "X1"},
+        {"CHILD": "1", "DECOM": "31/02/2024", "DEC": "01/07/2024", "REC": "X1", "RNE": "P"},
+        {"CHILD": "1", "DECOM": "01/07/2024", "RNE": "P"},  # the real latest, open
+        {"CHILD": "2", "DECOM": "", "DEC": "01/06/2024", "REC": "X1"},
+        {"CHILD": "2", "DECOM": "01/06/2024", "RNE": "P"},
+    )
+    assert flagged(r, "141") == {"Episodes": [1, 3]}
+    assert flagged(r, "142") == {}
+
+
 def test_143_144_145_code_lists():
     r = eps({}, {"RNE": "Q", "LS": "ZZ", "CIN": "N9"}, {"RNE": "", "LS": "", "CIN": ""})
     assert flagged(r, "143") == {"Episodes": [1, 2]}

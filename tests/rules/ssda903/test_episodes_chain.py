@@ -37,6 +37,23 @@ def test_388_x1_needs_a_same_day_continuation():
     assert flagged(r, "388") == {"Episodes": [0, 2, 4]}
 
 
+def test_consecutive_episodes_not_judged_when_a_decom_is_not_a_date():
+    """Child 1's second episode has a DECOM that is no date: where it comes is unknown, so its first
+    episode's X1 and its open latest episode are not judged (141 reports the date). Child 2 is in order."""
+    r = eps(
+        ep("1", "13/02/2024", "23/05/2024", "X1"),
+        ep("1", "", "06/08/2024", "X1", RNE="P"),
+        ep("1", "06/08/2024", "18/10/2024", "X1", RNE="P"),
+        ep("1", "18/10/2024", "", RNE="P"),
+        ep("2", "13/02/2024", "23/05/2024", "X1"),
+        ep("2", "24/05/2024", "", RNE="P", PLACE="U4"),  # starts a day after the X1: 388 on row 4, 433 on row 5
+    )
+    assert flagged(r, "141") == {"Episodes": [1]}
+    expected = {"388": {"Episodes": [4]}, "433": {"Episodes": [5]}}
+    for code in ("388", "142", "433", "501", "431", "434", "435", "436"):
+        assert flagged(r, code) == expected.get(code, {}), code
+
+
 def test_431_new_start_on_or_before_previous_end():
     r = eps(
         ep("1", "01/05/2024", "10/05/2024", "E8"), ep("1", "10/05/2024", "", RNE="S"),  # same day
@@ -100,10 +117,14 @@ def test_434_435_436_what_changed():
         ep("1", "25/06/2024", "30/06/2024", **{**base, "LS": "C2", "PL_POST": "", "PLACE": "U4"}, RNE="U"),  # U, LS same
         ep("1", "30/06/2024", "", **{**base, "LS": "C1", "PL_POST": "", "PLACE": "U4"}, RNE="B"),  # B, placement same
         ep("2", "01/05/2024", "", RNE="L"),  # first episode: nothing to compare
+        ep("3", "01/05/2024", "10/05/2024", **base),
+        ep("3", "10/05/2024", "", **{**base, "LS": "C1", "PL_POST": "ab12cd"}, RNE="L"),  # L right: the same postcode
+        ep("4", "01/05/2024", "10/05/2024", **base),
+        ep("4", "10/05/2024", "", **{**base, "PL_POST": " ab1  2cd"}, RNE="P"),  # P but the same postcode
     ]
     r = eps(*rows)
     assert flagged(r, "434") == {"Episodes": [2, 3]}
-    assert flagged(r, "435") == {"Episodes": [5, 6]}
+    assert flagged(r, "435") == {"Episodes": [5, 6, 14]}
     assert flagged(r, "436") == {"Episodes": [8, 9]}
 
 
@@ -170,6 +191,9 @@ def _383_rows():
         ep("4", "12/05/2024", "", PLACE="U1", RNE="P", PL_POST="ZZ9 9ZZ"),  # other postcode
         ep("5", "01/05/2024", "12/05/2024", PLACE="T1", RNE="P"),  # temporary first in file: not judged
         ep("5", "12/05/2024", "", PLACE="U1", RNE="B"),
+        ep("6", "01/05/2024", "10/05/2024", PLACE="U1", PL_POST="AB1 2CD"),
+        ep("6", "10/05/2024", "12/05/2024", PLACE="T1", RNE="P"),
+        ep("6", "12/05/2024", "", PLACE="U1", RNE="P", PL_POST="ab12cd"),  # back: the same postcode
     ]
 
 
