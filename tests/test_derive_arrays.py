@@ -222,6 +222,19 @@ def test_episodes_order_and_neighbours():
     assert prev.tolist() == [-1, -1, -1, -1, -1, 6, -1] and nxt.tolist() == [-1, -1, -1, -1, -1, -1, 5]
 
 
+def test_neighbours_of_a_child_out_of_order_are_the_episodes_that_meet():
+    """A DECOM that is not a date: only an episode starting on the day another ended follows it."""
+    r = make_903({"Episodes": [{"CHILD": "1", "DECOM": "01/04/2024", "DEC": "01/05/2024", "REC": "X1"},
+                               {"CHILD": "1", "DECOM": "bad", "DEC": "01/06/2024", "REC": "X1"},
+                               {"CHILD": "1", "DECOM": "01/06/2024", "DEC": "01/07/2024", "REC": "X1"},
+                               {"CHILD": "1", "DECOM": "01/07/2024"},
+                               {"CHILD": "2", "DECOM": "01/04/2024", "DEC": "01/05/2024", "REC": "X1"},
+                               {"CHILD": "2", "DECOM": "02/05/2024"}]})
+    prev, nxt = neighbours(r)
+    assert prev.tolist() == [-1, -1, -1, 2, -1, 4]  # child 2 is in order: a gap is still a neighbour
+    assert nxt.tolist() == [-1, -1, 3, -1, 5, -1]
+
+
 @pytest.mark.parametrize("last", [False, True])
 def test_episode_of_child_is_sort_then_drop_duplicates(last):
     days = ["01/04/2024", "02/04/2024", "bad", ""]

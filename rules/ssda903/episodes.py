@@ -17,8 +17,9 @@ def decom_not_valid_date(r):
 def previous_episode_not_ended(r):
     """Every episode of a child except the latest (by DECOM) must have ended: a later episode
     started. Flags an earlier episode with a blank DEC or a blank REC (DfE's fields for 142; rule
-    148 also reports a DEC without a REC). A child with an episode whose DECOM is not a date is not
-    judged: which episode is the latest is unknown (rule 141 reports the date)."""
+    148 also reports a DEC without a REC). In a child with an episode whose DECOM is not a date
+    (rule 141), which episode is the latest is unknown: an episode is then judged only where the
+    next one starts on its DEC (`neighbours`), which leaves only a blank REC to flag."""
     ended = text(r, "Episodes", "DEC").given & text(r, "Episodes", "REC").given
     return {"Episodes": (neighbours(r)[1] >= 0) & ~ended}
 

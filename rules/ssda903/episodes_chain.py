@@ -3,9 +3,9 @@ ends and the next begins, what the reason for a new episode says changed, and pe
 
 "Previous" / "next" episode = the neighbour in `validator.derive.ssda903.neighbours` (the child's
 episodes sorted by DECOM). A child's first episode in the file has no previous episode: rules about
-the previous episode leave it alone (its predecessor, if any, is in an earlier year's return). A
-child with an episode whose DECOM is not a date is not judged here: which of its episodes follow one
-another is unknown until that date is corrected (rule 141 reports it).
+the previous episode leave it alone (its predecessor, if any, is in an earlier year's return). In a
+child with an episode whose DECOM is not a date (rule 141), where that episode comes is unknown: two
+of the child's episodes are then consecutive only where one starts on the day the other ended.
 """
 
 import numpy as np
@@ -74,7 +74,7 @@ def x1_without_continuation(r):
     REC other than X1 (the child stayed looked after, so the episode must end with X1); or (c) is
     the child's last episode, has a DEC and REC X1 (no continuation). Open episodes stay open:
     no DEC is assumed for them. Episodes whose dates cannot be read are not judged under (a)/(b),
-    nor a child whose episodes are not all in order under (c) (see the module doc)."""
+    nor under (c) a child whose episodes are not all in order (see the module doc)."""
     has_next = _next(r) >= 0
     rec = _col(r, "REC")
     x1 = rec.eq("X1")

@@ -217,13 +217,16 @@ def episodes(r) -> pd.DataFrame:
 @derived
 def neighbours(r) -> tuple[np.ndarray, np.ndarray]:
     """The previous and the next episode of each episode (`episodes`' prev_row, next_row), for the
-    rules that compare consecutive episodes: -1 for every episode of a child whose episodes are not
-    `in_order`. Where an episode whose DECOM is not a date comes among the child's others is unknown,
-    so no two of them are known to follow one another; rule 141 reports the date, and the child's
-    sequence is judged once it is corrected."""
+    rules that compare consecutive episodes. In a child whose episodes are not `in_order`, where an
+    episode whose DECOM is not a date comes among the others is unknown (rule 141 reports the date),
+    so two episodes are taken as consecutive only where one starts on the day the other ended:
+    nothing can come between them. Its other links, and those of the undated episode, are -1."""
     e = episodes(r)
-    known = e["in_order"].to_numpy()
-    return np.where(known, e["prev_row"].to_numpy(), -1), np.where(known, e["next_row"].to_numpy(), -1)
+    prev, nxt, in_order = e["prev_row"].to_numpy(), e["next_row"].to_numpy(), e["in_order"].to_numpy()
+    decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
+    meets_prev = take(dec, prev) == decom  # NaT (no date, no neighbour) never equals
+    meets_next = take(decom, nxt) == dec
+    return np.where(in_order | meets_prev, prev, -1), np.where(in_order | meets_next, nxt, -1)
 
 
 @derived

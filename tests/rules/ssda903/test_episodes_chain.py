@@ -37,19 +37,21 @@ def test_388_x1_needs_a_same_day_continuation():
     assert flagged(r, "388") == {"Episodes": [0, 2, 4]}
 
 
-def test_consecutive_episodes_not_judged_when_a_decom_is_not_a_date():
-    """Child 1's second episode has a DECOM that is no date: where it comes is unknown, so its first
-    episode's X1 and its open latest episode are not judged (141 reports the date). Child 2 is in order."""
+def test_consecutive_episodes_when_a_decom_is_not_a_date():
+    """Child 1's second episode has a DECOM that is no date (141): where it comes is unknown, so its
+    first episode's X1 and its open latest episode are not judged; its third and fourth episodes meet
+    (one starts on the day the other ended), so they are: the fourth is RNE P with the same placement
+    (435). Child 2 is in order."""
     r = eps(
         ep("1", "13/02/2024", "23/05/2024", "X1"),
         ep("1", "", "06/08/2024", "X1", RNE="P"),
-        ep("1", "06/08/2024", "18/10/2024", "X1", RNE="P"),
-        ep("1", "18/10/2024", "", RNE="P"),
+        ep("1", "06/08/2024", "18/10/2024", "X1", RNE="P", PLACE="U4"),
+        ep("1", "18/10/2024", "", RNE="P", PLACE="U4"),
         ep("2", "13/02/2024", "23/05/2024", "X1"),
         ep("2", "24/05/2024", "", RNE="P", PLACE="U4"),  # starts a day after the X1: 388 on row 4, 433 on row 5
     )
     assert flagged(r, "141") == {"Episodes": [1]}
-    expected = {"388": {"Episodes": [4]}, "433": {"Episodes": [5]}}
+    expected = {"388": {"Episodes": [4]}, "433": {"Episodes": [5]}, "435": {"Episodes": [3]}}
     for code in ("388", "142", "433", "501", "431", "434", "435", "436"):
         assert flagged(r, code) == expected.get(code, {}), code
 
