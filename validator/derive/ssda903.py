@@ -219,8 +219,8 @@ def neighbours(r) -> tuple[np.ndarray, np.ndarray]:
     """The previous and the next episode of each episode (`episodes`' prev_row, next_row), for the
     rules that compare consecutive episodes. In a child whose episodes are not `in_order`, where an
     episode whose DECOM is not a date comes among the others is unknown (rule 141 reports the date),
-    so two episodes are taken as consecutive only where one starts on the day the other ended:
-    nothing can come between them. Its other links, and those of the undated episode, are -1."""
+    so two of its episodes are taken as consecutive only where one starts on the day the other
+    ended (nothing can come between them); the child's other links are -1, the undated episode's too."""
     e = episodes(r)
     prev, nxt, in_order = e["prev_row"].to_numpy(), e["next_row"].to_numpy(), e["in_order"].to_numpy()
     decom, dec = array(r, "Episodes", "DECOM_date"), array(r, "Episodes", "DEC_date")
