@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.helpers import flagged
 from validator.errors import UserError
 from validator.ingest import load_return
 
@@ -147,6 +148,19 @@ def test_cin_xml_namespaced_keeps_every_repeat_and_parent_keys(tmp_path):
     assert r.tables["Header"].frame["ReferenceDate_date"].iloc[0].strftime("%Y-%m-%d") == "2025-03-31"
 
 
+def test_cin_empty_reviews_group_is_a_review_without_a_date(tmp_path):
+    """<Reviews/> holds no CPPreviewDate: one Reviews row with a blank date, so that 8842Q sees it."""
+    xml = CIN_XML.replace("<CPPstartDate>2024-10-01</CPPstartDate></ChildProtectionPlans>",
+                          "<CPPstartDate>2024-10-01</CPPstartDate><Reviews/><Reviews> </Reviews></ChildProtectionPlans>")
+    r = load_return([str(write(tmp_path / "cin.xml", xml))])
+    rev = r.tables["Reviews"]
+    assert rev.frame[["CINdetailsID", "CPPID"]].values.tolist() == [[1, 1], [1, 1], [2, 1], [2, 1], [2, 2]]
+    assert rev.frame["CPPreviewDate"].isna().tolist() == [False, False, True, True, False]
+    assert rev.source_path.tolist()[2:4] == ["/Message/Children/Child[1]/CINdetails[2]/ChildProtectionPlans[1]/Reviews[1]",
+                                             "/Message/Children/Child[1]/CINdetails[2]/ChildProtectionPlans[1]/Reviews[2]"]
+    assert flagged(r, "8842Q") == {"Reviews": [2, 3]}
+
+
 def test_cin_record_elements_last_one_wins_and_generated_keys_are_never_overwritten(tmp_path):
     child = """<Child>
    <ChildIdentifiers><LAchildID>OLD</LAchildID><UPN>U1</UPN></ChildIdentifiers>
@@ -220,6 +234,18 @@ def test_cin_none_disability_is_a_code_not_a_blank(tmp_path):
     p = write(tmp_path / "cin.xml", CIN_XML.replace("<Disability>MOB</Disability>", "<Disability>NONE</Disability>"))
     r = load_return([str(p)])
     assert r.tables["Disabilities"].frame["Disability"].tolist() == ["NONE", "HAND"]
+
+
+def test_cin_xml_text_like_null_is_a_value_not_a_blank(tmp_path):
+    """Exports of tables write NULL or NA for an empty cell (read as blank, with a note); in XML an
+    element's text is what the system wrote, and DfE reads it so: NA is an invalid FormerUPN."""
+    xml = CIN_XML.replace("<Sex>F</Sex>", "<Sex>F</Sex><FormerUPN>NA</FormerUPN>").replace(
+        "<ReferralSource>1A</ReferralSource>", "<ReferralSource>NULL</ReferralSource>")
+    r = load_return([str(write(tmp_path / "cin.xml", xml))])
+    assert r.tables["ChildIdentifiers"].frame["FormerUPN"].tolist()[0] == "NA"
+    assert r.tables["CINdetails"].frame["ReferralSource"].tolist()[0] == "NULL"
+    assert not [n for t in r.tables.values() for n in t.normalised if n.kind == "blank-token"]
+    assert flagged(r, "1560Q") == {"ChildIdentifiers": [0]}
 
 
 def test_xlsx_sheets_with_title_rows_hidden_rows_numbers_and_dates(tmp_path):

@@ -143,8 +143,8 @@ def review_on_or_before_plan_start(r):
 
 @rule("8842Q")
 def review_date_missing(r):
-    """Every Reviews row (one per CPPreviewDate) should hold a valid CPPreviewDate: flags a blank
-    one and one that is not a valid yyyy-mm-dd date."""
+    """Every Reviews row (one per CPPreviewDate, and one for a <Reviews> group holding none) should
+    hold a valid CPPreviewDate: flags a blank one and one that is not a valid yyyy-mm-dd date."""
     v = r.table("Reviews")
     return {"Reviews": v["CPPreviewDate"].isna() | invalid_date(r, "Reviews", "CPPreviewDate")}
 

@@ -58,7 +58,10 @@ class TextFacts:
     days: array  # 'i'
 
 
-def text_facts(texts: list[str], ret: str) -> TextFacts:
+def text_facts(texts: list[str], ret: str, tokens: bool = True) -> TextFacts:
+    """`tokens`: whether a text can be a blank token. Exports of tables (CSV, Excel) write NULL or
+    N/A for an empty cell; in XML an element's text is what the system wrote, and DfE reads it so
+    (`<FormerUPN>NA</FormerUPN>` is an invalid UPN, not a blank one)."""
     text = list(map(str.strip, texts))
     flags = bytearray(len(text))
     for i, t in enumerate(text):
@@ -66,7 +69,7 @@ def text_facts(texts: list[str], ret: str) -> TextFacts:
             flags[i] = BLANK
             continue
         f = SPACES if len(t) != len(texts[i]) else 0  # strip() only removes
-        if len(t) <= 4 and t.upper() in BLANK_TOKENS:  # no token is longer; upper() never shortens
+        if tokens and len(t) <= 4 and t.upper() in BLANK_TOKENS:  # no token is longer; upper() never shortens
             f |= TOKEN
         if "." in t and EXCEL_NUMBER.fullmatch(t):
             f |= NUMBER

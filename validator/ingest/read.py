@@ -65,7 +65,7 @@ def read_file(path: Path, half: int | None = None) -> ReadResult | None:
         if t.rows == 0 and kind != "xml":
             t.notes.append("the table has a header row and no data rows")
         if id(t.texts) not in facts:
-            facts[id(t.texts)] = text_facts(t.texts, result.ret)
+            facts[id(t.texts)] = text_facts(t.texts, result.ret, tokens=kind != "xml")
         t.facts = facts[id(t.texts)]
     return result
 

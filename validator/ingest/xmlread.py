@@ -336,10 +336,15 @@ class _CinTables:
                              cid, seq, ci, k, texts[f.text or ""]))
             elif table == "ChildProtectionPlans":
                 rows[table].append((el.sourceline, epath, lac, seq, ci, k, *self._get(table, leaves)))
-                reviews = (r for rb in el.iterchildren("{*}Reviews") for r in rb.iterchildren("{*}CPPreviewDate"))
-                for j, r in enumerate(reviews, 1):
-                    rows["Reviews"].append((r.sourceline, f"{epath}/Reviews/CPPreviewDate[{j}]",
-                                            cid, seq, ci, k, texts[r.text or ""]))
+                j = 0
+                for m, rb in enumerate(el.iterchildren("{*}Reviews"), 1):
+                    dates = list(rb.iterchildren("{*}CPPreviewDate"))
+                    if not dates:  # an empty <Reviews> group: a review without its date (8842Q)
+                        rows["Reviews"].append((rb.sourceline, f"{epath}/Reviews[{m}]", cid, seq, ci, k, texts[""]))
+                    for r in dates:
+                        j += 1
+                        rows["Reviews"].append((r.sourceline, f"{epath}/Reviews/CPPreviewDate[{j}]",
+                                                cid, seq, ci, k, texts[r.text or ""]))
             else:
                 rows[table].append((el.sourceline, epath, lac, seq, ci, *self._get(table, leaves)))
 
