@@ -291,6 +291,18 @@ def test_cin_year_option_contradicting_header_is_refused(tmp_path):
         load_return([str(p)], year="2023/24")
 
 
+def test_cin_year_is_the_headers_year_and_a_stale_reference_date_is_rule_100s(tmp_path):
+    """<Year>2025</Year> is the 2024/25 census; a ReferenceDate of 2024-03-31 is wrong (rule 100),
+    not a sign of another year."""
+    p = write(tmp_path / "cin.xml", CIN_XML.replace("<ReferenceDate>2025-03-31", "<ReferenceDate>2024-03-31"))
+    for year in (None, "2024/25"):
+        r = load_return([str(p)], year=year)
+        assert r.year.label == "2024/25"
+        assert flagged(r, "100") == {"Header": [0]}
+    no_year = write(tmp_path / "no_year.xml", CIN_XML.replace("<Year>2025</Year>", ""))
+    assert load_return([str(no_year)]).year.label == "2024/25"  # from the ReferenceDate
+
+
 def test_binary_junk_and_header_only_tables(tmp_path):
     with pytest.raises(UserError, match="binary content"):
         load_return([str(write(tmp_path / "x.csv", "abc\x00\x01\x02def"))], kind="ssda903", year="2024/25")

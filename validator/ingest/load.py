@@ -33,13 +33,16 @@ def _kind_of(results: list[ReadResult], infos: list[InputFile], asked: str | Non
 
 
 def _year_from_cin(results: list[ReadResult]) -> CollectionYear | None:
+    """The collection year the census header names: its <Year> (2025 for 2024/25), or where that is
+    missing, the year of its ReferenceDate. A ReferenceDate that is not the year's 31 March is rule
+    100's finding, not another year's census."""
     for r in results:
+        y = r.header.get("Year", "").strip()
+        if y.isdigit() and len(y) == 4:
+            return CollectionYear(int(y) - 1)
         ref = r.header.get("ReferenceDate", "").strip()
         if len(ref) >= 4 and ref[:4].isdigit():
             return CollectionYear(int(ref[:4]) - 1)
-        y = r.header.get("Year", "").strip()
-        if y.isdigit():
-            return CollectionYear(int(y) - 1)
     return None
 
 
