@@ -54,6 +54,16 @@ def test_repeat_keeps_the_fastest_complete_run_and_bytecode_caching_is_on(monkey
     assert "PYTHONDONTWRITEBYTECODE" not in env and env["PYTHONPATH"] == "x"
 
 
+def test_import_pandas_floor_is_the_fastest_of_fresh_interpreters(monkeypatch):
+    calls, clock = [], iter([0.0, 0.5, 1.0, 1.3, 2.0, 2.9])
+    monkeypatch.setattr(benchmark.subprocess, "run", lambda cmd, **kw: calls.append((cmd, kw["env"])))
+    monkeypatch.setattr(benchmark.time, "perf_counter", lambda: next(clock))
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    assert benchmark.import_pandas_seconds(3) == 0.3
+    assert [cmd[1:] for cmd, _ in calls] == [["-c", "import pandas"]] * 3
+    assert all("PYTHONDONTWRITEBYTECODE" not in env for _, env in calls)
+
+
 def test_inject_gives_returns_with_findings_beside_the_clean_ones(tmp_path):
     from validator.cli import validate
 
