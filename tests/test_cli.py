@@ -138,6 +138,17 @@ def test_input_notes_reach_json_and_stderr(tmp_path, capsys):
     assert "note: " in capsys.readouterr().err
 
 
+def test_values_read_as_meant_are_counted_on_stderr(tmp_path, capsys):
+    """NULL and padded codes are read as meant, with DfE's view in the report: the terminal says so too."""
+    d = tmp_path / "r"
+    d.mkdir()
+    (d / "h.csv").write_text(HEADER + "1,M ,01/01/2015,NULL,UN1,,\n2,F,01/01/2015,WBRI,UN1,NULL,\n3,F ,01/01/2015,WBRI,UN1,,\n")
+    assert main(["validate", str(d), "--year", "2024/25", "--select", "101"]) == 0
+    err = capsys.readouterr().err
+    assert ("note: values of this year's tables read as meant, not as written: spaces 2, blank-token 2. DfE will "
+            "receive them as written; the report lists them.\n") in err
+
+
 def test_xlsx_findings_carry_real_dates(return_dirs, tmp_path):
     import datetime as dt
 

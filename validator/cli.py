@@ -196,6 +196,7 @@ def _exit_code(findings, fail_on: str) -> int:
 
 def _print_summary(result, findings, out=sys.stdout) -> None:
     from validator.findings import summary
+    from validator.model import CURRENT
 
     s = summary(findings)
     r = result.ret
@@ -209,6 +210,15 @@ def _print_summary(result, findings, out=sys.stdout) -> None:
     for i in r.inputs:  # what was read differently or not at all: the terminal and CI logs see it too
         for note in i.notes:
             print(f"note: {i.path}: {note}", file=sys.stderr)
+    changed: dict[str, int] = {}  # values read as meant, which DfE will receive as written (this year's tables)
+    for t in r.tables.values():
+        if t.year == CURRENT:
+            for n in t.normalised:
+                changed[n.kind] = changed.get(n.kind, 0) + n.count
+    if changed:
+        kinds = ", ".join(f"{kind} {count:,}" for kind, count in sorted(changed.items(), key=lambda kc: -kc[1]))
+        print(f"note: values of this year's tables read as meant, not as written: {kinds}. DfE will receive "
+              "them as written; the report lists them.", file=sys.stderr)
 
 
 def cmd_batch(args) -> int:
